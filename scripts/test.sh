@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python venv, the official JS SDKs) and run the whole suite:
+# lint, type check, unit + HTTP tests on SQLite and PostgreSQL, end-to-end tests with the SDKs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e ".[test]"
+if [ -f tests/e2e/node/package.json ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd tests/e2e/node && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "npm not found: the JS SDK end-to-end tests will be skipped" >&2
+  fi
+fi
+echo "== ruff"; .venv/bin/ruff check src tests bench
+echo "== mypy"; .venv/bin/mypy
+echo "== pytest"; .venv/bin/python -m pytest "$@"

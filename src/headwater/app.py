@@ -1,0 +1,126 @@
+"""Build the ASGI application from `Settings`: both dialects, health probes, dialect-shaped errors.
+
+The Kontent.ai dialect owns `/v2/…`; everything else is the Contentful CMA (its hosted API lives at
+the root of its host). Unknown routes and wrong methods are answered in the owning dialect's format,
+never with a framework default body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from headwater import health
+from headwater.config import Settings
+from headwater.contentful import errors as contentful_errors
+from headwater.contentful.routes import routes as contentful_routes
+from headwater.kontent import errors as kontent_errors
+from headwater.kontent.routes import routes as kontent_routes
+from headwater.platform.requests import new_request_id
+from headwater.services import Services
+
+log = logging.getLogger("headwater")
+
+KONTENT_PREFIX = "/v2/"
+
+
+def is_kontent(path: str) -> bool:
+    return path.startswith(KONTENT_PREFIX) or path == "/v2"
+
+
+def error_response(path: str, status: int, method: str, allow: str = "") -> Response:
+    request_id = new_request_id()
+    if is_kontent(path):
+        if status == 405:
+            return kontent_errors.method_not_allowed(method, allow).response(request_id)
+        if status == 404:
+            return kontent_errors.route_not_found(path).response(request_id)
+        return kontent_errors.internal_error().response(request_id)
+    if status in (404, 405):
+        # The hosted CMA answers a wrong method like an unknown path (404 UnknownRoute).
+        return contentful_errors.unknown_route().response(request_id)
+    return contentful_errors.server_error().response(request_id)
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    allow = (exc.headers or {}).get("Allow", "")
+    return error_response(request.url.path, exc.status_code, request.method, allow)
+
+
+class ErrorGuard:
+    """Last line of defence: an exception escaping everything else becomes a dialect-shaped 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = error_response(scope.get("path", "/"), 500, scope.get("method", "GET"))
+            await response(scope, receive, send)
+
+
+async def bench_hello(request: Request) -> Response:
+    """The benchmark baseline: a bare Starlette JSON endpoint on the same server."""
+    return Response(msgspec.json.encode({"hello": "world"}), media_type="application/json")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = await Services.start(settings)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", health.healthz, methods=["GET"]),
+        Route("/readyz", health.readyz, methods=["GET"]),
+    ]
+    if settings.bench_routes:
+        routes.append(Route("/_bench/hello", bench_hello, methods=["GET"]))
+    routes += kontent_routes
+    routes += contentful_routes
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_exception},
+    )
+    app.add_middleware(ErrorGuard)
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """Factory target for granian workers: settings arrive as `HEADWATER_*` variables."""
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper())
+    return create_app(settings)

@@ -1,0 +1,1 @@
+"""The Contentful Content Management API dialect (`/spaces/…`, `/organizations`, `/users/me`)."""

@@ -1,0 +1,1 @@
+"""The Kontent.ai Management API v2 dialect (`/v2/projects/{environment_id}/…`)."""

@@ -1,0 +1,1 @@
+"""Storage core: one interface (`Database`), SQLite and PostgreSQL behind it; free of HTTP."""

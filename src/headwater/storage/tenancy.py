@@ -1,0 +1,344 @@
+"""Tenancy rows: users, organizations, subscriptions, projects, spaces, environments and API keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from headwater.storage.database import Connection, Row
+
+DialectName = Literal["kontent", "contentful"]
+KeyKind = Literal["kontent_management", "kontent_subscription", "contentful_pat"]
+
+
+@dataclass(slots=True)
+class User:
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(slots=True)
+class Organization:
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(slots=True)
+class Project:
+    id: str
+    subscription_id: str
+    name: str
+    created_at: str
+
+
+@dataclass(slots=True)
+class Space:
+    id: str
+    organization_id: str
+    name: str
+    version: int
+    created_by: str
+    updated_by: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(slots=True)
+class Environment:
+    pk: str
+    dialect: str
+    container_id: str
+    id: str
+    name: str
+    is_production: bool
+    status: str
+    version: int
+    created_by: str
+    updated_by: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(slots=True)
+class ApiKey:
+    id: str
+    kind: str
+    owner_id: str
+    name: str
+    scopes: str
+    created_at: str
+    expires_at: str | None
+    revoked_at: str | None
+
+
+# -- users and organizations -------------------------------------------------------------------
+
+
+async def insert_user(conn: Connection, user: User) -> None:
+    await conn.execute(
+        "INSERT INTO users (id, email, first_name, last_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (user.id, user.email, user.first_name, user.last_name, user.created_at, user.updated_at),
+    )
+
+
+async def get_user(conn: Connection, user_id: str) -> User | None:
+    row = await conn.fetchone(
+        "SELECT id, email, first_name, last_name, created_at, updated_at FROM users WHERE id = ?", (user_id,)
+    )
+    return User(*row) if row else None
+
+
+async def first_user(conn: Connection) -> User | None:
+    row = await conn.fetchone(
+        "SELECT id, email, first_name, last_name, created_at, updated_at FROM users ORDER BY created_at, id LIMIT 1"
+    )
+    return User(*row) if row else None
+
+
+async def insert_organization(conn: Connection, org: Organization) -> None:
+    await conn.execute(
+        "INSERT INTO organizations (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        (org.id, org.name, org.created_at, org.updated_at),
+    )
+
+
+async def add_member(conn: Connection, organization_id: str, user_id: str, role: str) -> None:
+    await conn.execute(
+        "INSERT INTO organization_members (organization_id, user_id, role) VALUES (?, ?, ?)",
+        (organization_id, user_id, role),
+    )
+
+
+async def organizations_of(conn: Connection, user_id: str) -> list[Organization]:
+    rows = await conn.fetchall(
+        "SELECT o.id, o.name, o.created_at, o.updated_at FROM organizations o "
+        "JOIN organization_members m ON m.organization_id = o.id WHERE m.user_id = ? ORDER BY o.created_at, o.id",
+        (user_id,),
+    )
+    return [Organization(*r) for r in rows]
+
+
+async def all_organizations(conn: Connection) -> list[Organization]:
+    rows = await conn.fetchall("SELECT id, name, created_at, updated_at FROM organizations ORDER BY created_at, id")
+    return [Organization(*r) for r in rows]
+
+
+# -- Kontent.ai subscriptions and projects ------------------------------------------------------
+
+
+async def insert_subscription(conn: Connection, subscription_id: str, name: str, created_at: str) -> None:
+    await conn.execute(
+        "INSERT INTO subscriptions (id, name, created_at) VALUES (?, ?, ?)", (subscription_id, name, created_at)
+    )
+
+
+async def first_subscription_id(conn: Connection) -> str | None:
+    row = await conn.fetchone("SELECT id FROM subscriptions ORDER BY created_at, id LIMIT 1")
+    return row[0] if row else None
+
+
+async def insert_project(conn: Connection, project: Project) -> None:
+    await conn.execute(
+        "INSERT INTO projects (id, subscription_id, name, created_at) VALUES (?, ?, ?, ?)",
+        (project.id, project.subscription_id, project.name, project.created_at),
+    )
+
+
+async def get_project(conn: Connection, project_id: str) -> Project | None:
+    row = await conn.fetchone("SELECT id, subscription_id, name, created_at FROM projects WHERE id = ?", (project_id,))
+    return Project(*row) if row else None
+
+
+async def all_projects(conn: Connection) -> list[Project]:
+    rows = await conn.fetchall("SELECT id, subscription_id, name, created_at FROM projects ORDER BY created_at, id")
+    return [Project(*r) for r in rows]
+
+
+# -- Contentful spaces ---------------------------------------------------------------------------
+
+_SPACE_COLUMNS = "id, organization_id, name, version, created_by, updated_by, created_at, updated_at"
+
+
+async def insert_space(conn: Connection, space: Space) -> None:
+    await conn.execute(
+        f"INSERT INTO spaces ({_SPACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            space.id,
+            space.organization_id,
+            space.name,
+            space.version,
+            space.created_by,
+            space.updated_by,
+            space.created_at,
+            space.updated_at,
+        ),
+    )
+
+
+async def get_space(conn: Connection, space_id: str) -> Space | None:
+    row = await conn.fetchone(f"SELECT {_SPACE_COLUMNS} FROM spaces WHERE id = ?", (space_id,))
+    return Space(*row) if row else None
+
+
+async def spaces_of_user(conn: Connection, user_id: str, skip: int, limit: int) -> tuple[int, list[Space]]:
+    where = "FROM spaces s JOIN organization_members m ON m.organization_id = s.organization_id WHERE m.user_id = ?"
+    total_row = await conn.fetchone(f"SELECT COUNT(*) {where}", (user_id,))
+    cols = ", ".join("s." + c.strip() for c in _SPACE_COLUMNS.split(","))
+    rows = await conn.fetchall(
+        f"SELECT {cols} {where} ORDER BY s.created_at, s.id LIMIT ? OFFSET ?", (user_id, limit, skip)
+    )
+    return (int(total_row[0]) if total_row else 0), [Space(*r) for r in rows]
+
+
+async def all_spaces(conn: Connection) -> list[Space]:
+    rows = await conn.fetchall(f"SELECT {_SPACE_COLUMNS} FROM spaces ORDER BY created_at, id")
+    return [Space(*r) for r in rows]
+
+
+async def update_space(conn: Connection, space: Space) -> None:
+    await conn.execute(
+        "UPDATE spaces SET name = ?, version = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+        (space.name, space.version, space.updated_by, space.updated_at, space.id),
+    )
+
+
+async def delete_space(conn: Connection, space_id: str) -> None:
+    for env in await environments_of(conn, "contentful", space_id):
+        await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env.pk,))
+    await conn.execute("DELETE FROM environments WHERE dialect = 'contentful' AND container_id = ?", (space_id,))
+    await conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
+
+
+async def is_member(conn: Connection, organization_id: str, user_id: str) -> bool:
+    row = await conn.fetchone(
+        "SELECT 1 FROM organization_members WHERE organization_id = ? AND user_id = ?", (organization_id, user_id)
+    )
+    return row is not None
+
+
+# -- environments (both dialects) ---------------------------------------------------------------
+
+_ENV_COLUMNS = (
+    "pk, dialect, container_id, id, name, is_production, status, version, created_by, updated_by, "
+    "created_at, updated_at"
+)
+
+
+def _env(row: Row) -> Environment:
+    values = list(row)
+    values[5] = bool(values[5])
+    return Environment(*values)
+
+
+async def insert_environment(conn: Connection, env: Environment) -> None:
+    await conn.execute(
+        f"INSERT INTO environments ({_ENV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            env.pk,
+            env.dialect,
+            env.container_id,
+            env.id,
+            env.name,
+            int(env.is_production),
+            env.status,
+            env.version,
+            env.created_by,
+            env.updated_by,
+            env.created_at,
+            env.updated_at,
+        ),
+    )
+
+
+async def kontent_environment(conn: Connection, environment_id: str) -> Environment | None:
+    row = await conn.fetchone(
+        f"SELECT {_ENV_COLUMNS} FROM environments WHERE dialect = 'kontent' AND id = ?", (environment_id,)
+    )
+    return _env(row) if row else None
+
+
+async def contentful_environment(conn: Connection, space_id: str, environment_id: str) -> Environment | None:
+    row = await conn.fetchone(
+        f"SELECT {_ENV_COLUMNS} FROM environments WHERE dialect = 'contentful' AND container_id = ? AND id = ?",
+        (space_id, environment_id),
+    )
+    return _env(row) if row else None
+
+
+async def environments_of(conn: Connection, dialect: DialectName, container_id: str) -> list[Environment]:
+    rows = await conn.fetchall(
+        f"SELECT {_ENV_COLUMNS} FROM environments WHERE dialect = ? AND container_id = ? ORDER BY created_at, id",
+        (dialect, container_id),
+    )
+    return [_env(r) for r in rows]
+
+
+async def update_environment(conn: Connection, env: Environment) -> None:
+    await conn.execute(
+        "UPDATE environments SET name = ?, is_production = ?, status = ?, version = ?, updated_by = ?, "
+        "updated_at = ? WHERE pk = ?",
+        (env.name, int(env.is_production), env.status, env.version, env.updated_by, env.updated_at, env.pk),
+    )
+
+
+async def delete_environment(conn: Connection, env_pk: str) -> None:
+    await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env_pk,))
+    await conn.execute("DELETE FROM environments WHERE pk = ?", (env_pk,))
+
+
+# -- API keys and tokens ------------------------------------------------------------------------
+
+_KEY_COLUMNS = "id, kind, owner_id, name, scopes, created_at, expires_at, revoked_at"
+
+
+async def insert_key(conn: Connection, key: ApiKey, token_hash: str) -> None:
+    await conn.execute(
+        "INSERT INTO api_keys (id, kind, token_hash, owner_id, name, scopes, created_at, expires_at, revoked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            key.id,
+            key.kind,
+            token_hash,
+            key.owner_id,
+            key.name,
+            key.scopes,
+            key.created_at,
+            key.expires_at,
+            key.revoked_at,
+        ),
+    )
+
+
+async def key_by_hash(conn: Connection, token_hash: str) -> ApiKey | None:
+    row = await conn.fetchone(f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE token_hash = ?", (token_hash,))
+    return ApiKey(*row) if row else None
+
+
+async def get_key(conn: Connection, key_id: str) -> ApiKey | None:
+    row = await conn.fetchone(f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE id = ?", (key_id,))
+    return ApiKey(*row) if row else None
+
+
+async def keys_of(conn: Connection, owner_id: str, kind: KeyKind) -> list[ApiKey]:
+    rows = await conn.fetchall(
+        f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE owner_id = ? AND kind = ? ORDER BY created_at, id",
+        (owner_id, kind),
+    )
+    return [ApiKey(*r) for r in rows]
+
+
+async def revoke_key(conn: Connection, key_id: str, revoked_at: str) -> int:
+    return await conn.execute(
+        "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (revoked_at, key_id)
+    )
+
+
+async def auth_epoch(conn: Connection) -> int:
+    row = await conn.fetchone("SELECT epoch FROM auth_epoch WHERE id = 1")
+    return int(row[0]) if row else 0

@@ -1,0 +1,136 @@
+"""Test support: real servers over real HTTP on SQLite and PostgreSQL, and tenant provisioning."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import psycopg
+import uvicorn
+
+from headwater import provisioning
+from headwater.app import create_app
+from headwater.config import Settings
+from headwater.storage import migrate
+from headwater.storage.database import Database, open_database
+
+PG_ADMIN_URL = os.environ.get("HEADWATER_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+T = TypeVar("T")
+
+
+def pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except Exception as exc:
+        return f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc}"
+
+
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    name = f"hw_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_async(work: Callable[[Database], Awaitable[T]], url: str) -> T:
+    async def go() -> T:
+        db = await open_database(url)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+@dataclass
+class LiveServer:
+    """A Headwater app served by uvicorn on a free port, in a background thread."""
+
+    settings: Settings
+    base_url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @property
+    def db_url(self) -> str:
+        return self.settings.effective_database_url
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=30, **kwargs)
+
+    def project(self, name: str = "Test project") -> dict[str, Any]:
+        return run_async(lambda db: provisioning.create_project(db, name), self.db_url)
+
+    def space(self, name: str = "Test space") -> dict[str, Any]:
+        return run_async(lambda db: provisioning.create_space(db, name), self.db_url)
+
+    def key(self, project_id: str, expires_in_days: float | None = None) -> dict[str, Any]:
+        return run_async(lambda db: provisioning.create_key(db, project_id, expires_in_days), self.db_url)
+
+    def revoke(self, key_id: str) -> dict[str, Any]:
+        return run_async(lambda db: provisioning.revoke_key(db, key_id), self.db_url)
+
+    def token(self) -> dict[str, Any]:
+        return run_async(lambda db: provisioning.create_token(db), self.db_url)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(settings: Settings) -> LiveServer:
+    migrate.prepare(settings.effective_database_url)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(settings.replace(port=port))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    return LiveServer(settings, f"http://127.0.0.1:{port}", server, thread)
+
+
+def settings_for(backend_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    return Settings(data_dir=data_dir, database_url=backend_url, **overrides)
+
+
+def kontent_headers(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+
+def contentful_headers(token: str, **extra: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/vnd.contentful.management.v1+json",
+        **extra,
+    }
