@@ -209,9 +209,7 @@ class Client:
         return response
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        reader, writer = await asyncio.open_connection(
-            self._shared.host, self._shared.port, limit=_READ_LIMIT
-        )
+        reader, writer = await asyncio.open_connection(self._shared.host, self._shared.port, limit=_READ_LIMIT)
         self.connects += 1
         self._reader = reader
         self._writer = writer
@@ -636,9 +634,7 @@ def run_processes(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.loadgen", description="HTTP/1.1 GET load generator"
-    )
+    parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description="HTTP/1.1 GET load generator")
     parser.add_argument("--url", required=True, help="http://host:port/path?query")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=float, default=5.0)

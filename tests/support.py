@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import signal
 import socket
+import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,6 +27,10 @@ from headwater.app import create_app
 from headwater.config import Settings
 from headwater.storage import migrate
 from headwater.storage.database import Database, open_database
+
+_NO_VERIFY = ssl.create_default_context()
+_NO_VERIFY.check_hostname = False
+_NO_VERIFY.verify_mode = ssl.CERT_NONE
 
 PG_ADMIN_URL = os.environ.get("HEADWATER_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 T = TypeVar("T")
@@ -134,3 +142,68 @@ def contentful_headers(token: str, **extra: str) -> dict[str, str]:
         "Content-Type": "application/vnd.contentful.management.v1+json",
         **extra,
     }
+
+
+@dataclass
+class ServerProcess:
+    """`headwater serve` (granian) in a child process: the production server path."""
+
+    process: subprocess.Popen[bytes]
+    base_url: str
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def spawn_server(
+    database_url: str, data_dir: Path, *extra: str, env: dict[str, str] | None = None, scheme: str = "http"
+) -> ServerProcess:
+    port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / f"server-{port}.log"
+    args = [
+        sys.executable,
+        "-m",
+        "headwater",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--database-url",
+        database_url,
+        *extra,
+    ]
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWATER_")}
+    child_env.update(env or {})
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=child_env)
+    base_url = f"{scheme}://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(base_url + "/healthz", timeout=1, verify=_NO_VERIFY).status_code == 200:
+                return ServerProcess(process, base_url, log_path)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not become healthy:\n{log_path.read_text(errors='replace')}")

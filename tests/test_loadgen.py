@@ -7,12 +7,16 @@ points (run_sync, run_processes with spawned workers) can hit it too.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from bench.loadgen import Client, Response, Result, get_scenario, run_processes, run_sync
+from bench.loadgen import Client, Response, Result, get_scenario, main, run_processes, run_sync
+
+_connection_ids = itertools.count()
 
 CHUNKED_BODY = b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n"
 
@@ -47,11 +51,10 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                     data = _response(200, b"hello")
                 else:
                     data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + CHUNKED_BODY
-                if served % 5 == 0:
+                if served == 3:
                     close = True
-                elif served % 7 == 0:
-                    data = _response(200, b"bye", "Connection: close\r\n")
-                    close = True
+                    if next(_connection_ids) % 2:
+                        data = _response(200, b"bye", "Connection: close\r\n")
             elif target == "/fail":
                 data = _response(500, b"boom")
             elif method == "POST" and target == "/items":
@@ -80,22 +83,33 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 
 class _Server:
     def __init__(self) -> None:
+        self.writers: set[asyncio.StreamWriter] = set()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.server = asyncio.run_coroutine_threadsafe(asyncio.start_server(_handle, "127.0.0.1", 0), self.loop).result(
-            5
-        )
+        self.server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._tracked, "127.0.0.1", 0), self.loop
+        ).result(5)
         self.port: int = self.server.sockets[0].getsockname()[1]
 
+    async def _tracked(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.add(writer)
+        try:
+            await _handle(reader, writer)
+        finally:
+            self.writers.discard(writer)
+
     async def _shutdown(self) -> None:
+        # Closing transports lets handlers finish by EOF; cancelling them
+        # instead trips a noisy 3.11 streams callback.
         self.server.close()
         await self.server.wait_closed()
+        for writer in list(self.writers):
+            writer.close()
         current = asyncio.current_task()
         pending = [t for t in asyncio.all_tasks() if t is not current]
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        if pending:
+            await asyncio.wait(pending, timeout=2)
 
     def close(self) -> None:
         asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(5)
@@ -119,7 +133,7 @@ def _check_latencies(result: Result) -> None:
 
 
 def test_mixed_framing_and_server_closes(port: int) -> None:
-    result = run_sync("127.0.0.1", port, get_scenario("/mixed"), connections=4, duration=0.4, warmup=0.1)
+    result = run_sync("127.0.0.1", port, get_scenario("/mixed"), connections=4, duration=0.2, warmup=0.05)
     assert result.errors == 0
     assert result.operations > 20
     assert result.requests == result.operations
@@ -129,7 +143,7 @@ def test_mixed_framing_and_server_closes(port: int) -> None:
 
 
 def test_non_2xx_counted_as_errors(port: int) -> None:
-    result = run_sync("127.0.0.1", port, get_scenario("/fail"), connections=2, duration=0.3, warmup=0.05)
+    result = run_sync("127.0.0.1", port, get_scenario("/fail"), connections=2, duration=0.2, warmup=0.05)
     assert result.operations > 0
     assert result.errors == result.operations == result.requests
     _check_latencies(result)
@@ -145,7 +159,7 @@ def test_exceptions_counted_without_stopping(port: int) -> None:
         if calls % 2:
             raise RuntimeError("scenario failure")
 
-    result = run_sync("127.0.0.1", port, flaky, connections=1, duration=0.3, warmup=0.05)
+    result = run_sync("127.0.0.1", port, flaky, connections=1, duration=0.2, warmup=0.05)
     assert result.operations > 2
     assert 0 < result.errors < result.operations
     assert result.requests == result.operations
@@ -158,7 +172,7 @@ def test_two_request_operation(port: int) -> None:
         deleted = await client.request("DELETE", "/items/1")
         assert deleted.status == 204 and deleted.body == b""
 
-    result = run_sync("127.0.0.1", port, create_delete, connections=3, duration=0.3, warmup=0.05)
+    result = run_sync("127.0.0.1", port, create_delete, connections=3, duration=0.2, warmup=0.05)
     assert result.errors == 0
     assert result.operations > 0
     assert result.requests == 2 * result.operations
@@ -225,3 +239,25 @@ def test_run_processes_merges_workers(port: int) -> None:
 def test_run_processes_reports_worker_failure(port: int) -> None:
     with pytest.raises(AttributeError):
         run_processes("127.0.0.1", port, "bench.loadgen:nope", 2, connections=2, duration=0.1)
+
+
+def test_run_processes_surfaces_errors_raised_in_workers(port: int) -> None:
+    # Resolves in the parent, fails only when called inside the spawned workers.
+    with pytest.raises(RuntimeError, match="TypeError"):
+        run_processes(
+            "127.0.0.1",
+            port,
+            "bench.loadgen:get_scenario",
+            2,
+            connections=2,
+            duration=0.1,
+            factory_kwargs={"bogus": 1},
+        )
+
+
+def test_cli_prints_json(port: int, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--url", f"http://127.0.0.1:{port}/echo-auth?x=1", "--connections", "2"]
+    argv += ["--duration", "0.1", "--warmup", "0", "--header", "Authorization: Bearer x"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["errors"] == 0 and out["requests"] > 0
