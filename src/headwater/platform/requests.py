@@ -45,6 +45,8 @@ def decode_json(body: bytes) -> Any:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise MalformedJson(str(exc)) from None
+    except RecursionError:
+        raise MalformedJson("JSON is nested too deeply") from None
 
 
 def encode(value: Any) -> bytes:
