@@ -1,14 +1,28 @@
-"""The Kontent.ai URL table: every route this dialect serves, in one place."""
+"""The Kontent.ai URL table: every route this dialect serves, in one place.
+
+Routes with several methods are one `method_route` each, so a wrong method's 405 lists them all.
+`identifier_route` serves `{id}`, `codename/{c}` and `external-id/{e}` for one object slot.
+"""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from headwater.kontent import environments
+from headwater.kontent import collections, environments, languages
+from headwater.kontent.references import identifier_route, method_route
 
 PREFIX = "/v2/projects/{environment_id}"
 
 routes: list[BaseRoute] = [
     Route(PREFIX, environments.get_environment, methods=["GET"]),
     Route(PREFIX, environments.rename_environment, methods=["PATCH"]),
+    method_route(f"{PREFIX}/languages", {"GET": languages.list_languages, "POST": languages.add_language}),
+    identifier_route(
+        f"{PREFIX}/languages",
+        languages.LANGUAGE_PARAM,
+        {"GET": languages.get_language, "PATCH": languages.modify_language},
+    ),
+    method_route(
+        f"{PREFIX}/collections", {"GET": collections.list_collections, "PATCH": collections.modify_collections}
+    ),
 ]
