@@ -113,6 +113,9 @@ def start_server(settings: Settings) -> LiveServer:
     migrate.prepare(settings.effective_database_url)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit this; without it the split header/body writes meet the client's
+    # delayed ACK and every keep-alive request waits ~40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = create_app(settings.replace(port=port))
@@ -130,6 +133,18 @@ def start_server(settings: Settings) -> LiveServer:
 
 def settings_for(backend_url: str, data_dir: Path, **overrides: Any) -> Settings:
     return Settings(data_dir=data_dir, database_url=backend_url, **overrides)
+
+
+def eventually(check: Callable[[], bool], timeout: float = 3.0) -> bool:
+    """Poll `check` until it holds. Revocations reach other processes by notification (PostgreSQL
+    LISTEN/NOTIFY), which lands within milliseconds but after the revoking transaction returns."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if check():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
 
 
 def kontent_headers(key: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from headwater.storage.database import sqlalchemy_url
-from tests.support import contentful_headers, kontent_headers, spawn_server
+from tests.support import contentful_headers, eventually, kontent_headers, spawn_server
 
 
 def hw(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -50,10 +50,16 @@ def test_provisioning_commands_and_serve(backend_url: str, tmp_path: Path) -> No
         # Revoking from another process takes effect on the running server at once.
         revoked = hw_json("key", "revoke", key["key_id"], "--json", *storage)
         assert revoked["revoked_at"]
-        assert httpx.get(env_url, headers=kontent_headers(key["management_api_key"])).status_code == 403
+        assert eventually(
+            lambda: httpx.get(env_url, headers=kontent_headers(key["management_api_key"])).status_code == 403
+        )
         hw_json("token", "revoke", token["token_id"], "--json", *storage)
-        me = httpx.get(f"{proc.base_url}/users/me", headers=contentful_headers(token["cma_token"]))
-        assert me.status_code == 401
+        assert eventually(
+            lambda: (
+                httpx.get(f"{proc.base_url}/users/me", headers=contentful_headers(token["cma_token"])).status_code
+                == 401
+            )
+        )
         assert httpx.get(f"{proc.base_url}/readyz").json()["status"] == "ready"
     finally:
         proc.stop()

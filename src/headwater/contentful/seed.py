@@ -45,12 +45,13 @@ def locale_document(
 
 async def seed_environment(conn: Connection, env_pk: str, default_locale: str, user_id: str, now: str) -> str:
     locale_id = ids.contentful_id()
-    doc = locale_document(_locale_name(default_locale), default_locale, None, default=True, user_id=user_id)
+    doc = locale_document(locale_name(default_locale), default_locale, None, default=True, user_id=user_id)
     await objects.insert(
         conn, env_pk, LOCALE, locale_id, msgspec.json.encode(doc).decode(), codename=default_locale, created_at=now
     )
     return locale_id
 
 
-def _locale_name(code: str) -> str:
+def locale_name(code: str) -> str:
+    """The display name of a locale created without one: the English name when known, else the code."""
     return {"en-US": "English (United States)"}.get(code, code)

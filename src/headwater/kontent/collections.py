@@ -22,7 +22,7 @@ from headwater.kontent.references import InvalidReference, Reference
 from headwater.kontent.seed import COLLECTION, COLLECTIONS_META_ID, META
 from headwater.platform import clock
 from headwater.platform.ids import ZERO_GUID
-from headwater.storage import objects
+from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection
 from headwater.storage.objects import StoredObject
 
@@ -274,7 +274,7 @@ async def modify(conn: Connection, env_pk: str, body: Any, now: str) -> list[Doc
         raise errors.invalid("The request body must be an array of operations.")
     if not body:
         raise errors.invalid("No patch operations were provided, provide at least one operation.")
-    await objects.lock_row(conn, env_pk, META, COLLECTIONS_META_ID)
+    await tenancy.lock_environment(conn, env_pk)
     patch = _Patch(conn, env_pk, await objects.all_of(conn, env_pk, COLLECTION, by_position=True))
     for index, operation in enumerate(body):
         await patch.apply(index, operation)

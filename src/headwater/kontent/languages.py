@@ -28,7 +28,7 @@ from headwater.kontent.references import InvalidReference, Reference
 from headwater.kontent.seed import LANGUAGE
 from headwater.platform import clock, pagination
 from headwater.platform.ids import ZERO_GUID
-from headwater.storage import objects
+from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection
 
 MAX_NAME_LENGTH = codenames.LANGUAGE_MAX_LENGTH
@@ -100,7 +100,7 @@ def parse_new(body: Any) -> NewLanguage:
 
 async def add(conn: Connection, env_pk: str, new: NewLanguage, now: str) -> dict[str, Any]:
     """Create a language; it falls back to the default language unless told otherwise."""
-    await objects.lock_row(conn, env_pk, LANGUAGE, ZERO_GUID)
+    await tenancy.lock_environment(conn, env_pk)
     if new.external_id is not None and await objects.get_by(conn, env_pk, LANGUAGE, "external_id", new.external_id):
         raise errors.invalid(f"A language with the external_id '{new.external_id}' already exists.")
     if await objects.get_by(conn, env_pk, LANGUAGE, "codename", new.codename):
@@ -286,7 +286,7 @@ def _set_fallback(languages: _Languages, index: int, ref: Reference) -> None:
 async def modify(
     conn: Connection, env_pk: str, ref: Reference | None, operations: list[Operation], now: str
 ) -> dict[str, Any]:
-    await objects.lock_row(conn, env_pk, LANGUAGE, ZERO_GUID)
+    await tenancy.lock_environment(conn, env_pk)
     stored = await references.resolve(conn, env_pk, LANGUAGE, ref) if ref is not None else None
     if stored is None:
         raise not_found()

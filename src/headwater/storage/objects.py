@@ -125,18 +125,6 @@ async def update(
     )
 
 
-async def lock_row(conn: Connection, env_pk: str, kind: str, object_id: str) -> None:
-    """Inside a write: hold the row's write lock until commit, serializing writers of one document set.
-
-    PostgreSQL runs concurrent transactions; a no-op UPDATE makes a second writer wait here, before it
-    reads, so checks spanning several rows (fallback loops, collection order) see committed state.
-    SQLite writes are serialized already.
-    """
-    await conn.execute(
-        "UPDATE objects SET version = version WHERE env_pk = ? AND kind = ? AND id = ?", (env_pk, kind, object_id)
-    )
-
-
 async def set_positions(conn: Connection, env_pk: str, kind: str, ordered_ids: list[str]) -> None:
     await conn.executemany(
         "UPDATE objects SET position = ? WHERE env_pk = ? AND kind = ? AND id = ?",

@@ -215,6 +215,15 @@ async def delete_space(conn: Connection, space_id: str) -> None:
     await conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
 
 
+async def lock_space(conn: Connection, space_id: str) -> bool:
+    """Inside a write: hold the space row until commit so writes under one space serialize.
+
+    A no-op UPDATE takes PostgreSQL's row lock (SQLite writes are serial anyway); False means the
+    space is gone, e.g. deleted by a request that committed while this one waited.
+    """
+    return await conn.execute("UPDATE spaces SET version = version WHERE id = ?", (space_id,)) > 0
+
+
 async def is_member(conn: Connection, organization_id: str, user_id: str) -> bool:
     row = await conn.fetchone(
         "SELECT 1 FROM organization_members WHERE organization_id = ? AND user_id = ?", (organization_id, user_id)
@@ -277,6 +286,15 @@ async def environments_of(conn: Connection, dialect: DialectName, container_id: 
         (dialect, container_id),
     )
     return [_env(r) for r in rows]
+
+
+async def lock_environment(conn: Connection, env_pk: str) -> bool:
+    """Inside a write: hold the environment row until commit so writes to its objects serialize.
+
+    Rules that span several objects (one default locale, fallback chains) are checked after the lock,
+    so two concurrent requests cannot both pass them. False means the environment is gone.
+    """
+    return await conn.execute("UPDATE environments SET version = version WHERE pk = ?", (env_pk,)) > 0
 
 
 async def update_environment(conn: Connection, env: Environment) -> None:
