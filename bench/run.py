@@ -106,16 +106,18 @@ def _get(path: str, headers: dict[str, str]) -> Scenario:
 
 def _create_delete_locale(prefix: str, headers: dict[str, str]) -> Scenario:
     counter = itertools.count()
-    tag = secrets.token_hex(2)
+    tag = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(4))
 
     async def scenario(client: Client) -> None:
-        code = f"x{tag}-{next(counter)}"
+        code = f"x{tag}-{next(counter):x}"
         body = json.dumps({"name": f"Bench {code}", "code": code}).encode()
         created = await client.request("POST", f"{prefix}/locales", headers, body)
         if created.status != 201:
             raise RuntimeError(f"create locale: {created.status} {created.body[:200]!r}")
         locale_id = json.loads(created.body)["sys"]["id"]
-        await client.request("DELETE", f"{prefix}/locales/{locale_id}", headers)
+        deleted = await client.request("DELETE", f"{prefix}/locales/{locale_id}", headers)
+        if deleted.status != 204:
+            raise RuntimeError(f"delete locale: {deleted.status} {deleted.body[:200]!r}")
 
     return scenario
 

@@ -280,6 +280,23 @@ async def contentful_environment(conn: Connection, space_id: str, environment_id
     return _env(row) if row else None
 
 
+async def member_environment(
+    conn: Connection, space_id: str, environment_id: str, user_id: str
+) -> tuple[Space, Environment] | None:
+    """Space and environment in one round trip, if the user belongs to the space's organization."""
+    space_cols = ", ".join("s." + c.strip() for c in _SPACE_COLUMNS.split(","))
+    env_cols = ", ".join("e." + c.strip() for c in _ENV_COLUMNS.split(","))
+    row = await conn.fetchone(
+        f"SELECT {space_cols}, {env_cols} FROM environments e JOIN spaces s ON s.id = e.container_id "
+        "JOIN organization_members m ON m.organization_id = s.organization_id AND m.user_id = ? "
+        "WHERE e.dialect = 'contentful' AND e.container_id = ? AND e.id = ?",
+        (user_id, space_id, environment_id),
+    )
+    if row is None:
+        return None
+    return Space(*row[:8]), _env(row[8:])
+
+
 async def environments_of(conn: Connection, dialect: DialectName, container_id: str) -> list[Environment]:
     rows = await conn.fetchall(
         f"SELECT {_ENV_COLUMNS} FROM environments WHERE dialect = ? AND container_id = ? ORDER BY created_at, id",
