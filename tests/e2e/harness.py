@@ -1,0 +1,275 @@
+"""End-to-end harness: a real `headwater serve` process (granian) and the Node runner for the JS SDK scripts.
+
+Tenants are provisioned the documented, scriptable way: `headwater project|space create --json` run as
+subprocesses against the same data directory and database as the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypedDict
+
+NODE_DIR = Path(__file__).parent / "node"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+CLI_TIMEOUT = 60.0
+LOG_TAIL_LINES = 150
+# The default e2e server runs with this Kontent.ai page size, so listings cross page boundaries (x-continuation).
+KONTENT_PAGE_SIZE = 2
+
+
+class KontentProject(TypedDict):
+    name: str
+    project_id: str
+    environment_id: str
+    management_api_key: str
+    key_id: str
+
+
+class ContentfulSpace(TypedDict):
+    name: str
+    organization_id: str
+    space_id: str
+    environment_id: str
+    cma_token: str
+    token_id: str
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def clean_environ(**extra: str) -> dict[str, str]:
+    """The test process's environment without any `HEADWATER_*` setting (they would leak into the server)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWATER_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+@dataclass
+class HeadwaterProcess:
+    """One `python -m headwater serve` process on a free port; its output goes to `log_path`."""
+
+    label: str
+    port: int
+    data_dir: Path
+    database_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes]
+    stopped: bool = field(default=False)
+
+    @property
+    def host(self) -> str:
+        """What the Contentful clients take (`host:port`, no scheme)."""
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}"
+
+    @property
+    def kontent_base_url(self) -> str:
+        """What the Kontent.ai SDK takes as `baseUrl`."""
+        return f"{self.base_url}/v2"
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as exc:
+            return f"(server log unreadable: {exc})"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def cli(self, *args: str) -> dict[str, Any]:
+        """Run `headwater <args> --json` against this server's storage and return the decoded JSON."""
+        command = [
+            sys.executable,
+            "-m",
+            "headwater",
+            *args,
+            "--json",
+            "--data-dir",
+            str(self.data_dir),
+            "--database-url",
+            self.database_url,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=CLI_TIMEOUT, env=clean_environ())
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"`headwater {' '.join(args)}` exited {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+            )
+        value: dict[str, Any] = json.loads(done.stdout)
+        return value
+
+    def project(self, name: str) -> KontentProject:
+        value = self.cli("project", "create", "--name", name)
+        return KontentProject(
+            name=name,
+            project_id=value["project_id"],
+            environment_id=value["environment_id"],
+            management_api_key=value["management_api_key"],
+            key_id=value["key_id"],
+        )
+
+    def space(self, name: str) -> ContentfulSpace:
+        value = self.cli("space", "create", "--name", name)
+        return ContentfulSpace(
+            name=name,
+            organization_id=value["organization_id"],
+            space_id=value["space_id"],
+            environment_id=value["environment_id"],
+            cma_token=value["cma_token"],
+            token_id=value["token_id"],
+        )
+
+    def stop(self) -> None:
+        """Terminate the server (its whole process group: granian's workers too)."""
+        if self.stopped:
+            return
+        self.stopped = True
+        died_on_its_own = self.process.poll() is not None
+        if not died_on_its_own:
+            _signal_group(self.process, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.process, signal.SIGKILL)
+                self.process.wait(timeout=STOP_TIMEOUT)
+        if died_on_its_own:
+            raise RuntimeError(
+                f"headwater server ({self.label}) died during the tests (exit {self.process.returncode}):\n"
+                f"{self.log_tail()}"
+            )
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def start_headwater(
+    label: str,
+    data_dir: Path,
+    database_url: str,
+    extra_args: tuple[str, ...] = (),
+    extra_env: Mapping[str, str] | None = None,
+) -> HeadwaterProcess:
+    """Start `headwater serve` and wait until `/healthz` answers; fail with the server output otherwise."""
+    port = free_port()
+    log_path = data_dir / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "headwater",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--database-url",
+        database_url,
+        *extra_args,
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=clean_environ(**dict(extra_env or {})),
+            start_new_session=True,
+        )
+    server = HeadwaterProcess(label, port, data_dir, database_url, log_path, process)
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            server.stopped = True
+            raise RuntimeError(
+                f"headwater server ({label}) exited with {process.returncode} on start:\n{server.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(f"{server.base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            log_text = server.log_tail()
+            server.stop()
+            raise RuntimeError(
+                f"headwater server ({label}) did not answer /healthz in {START_TIMEOUT:.0f}s:\n{log_text}"
+            )
+        time.sleep(0.05)
+
+
+def node_problem() -> str | None:
+    """None when the JS SDK scripts can run, else why not."""
+    if shutil.which("node") is None:
+        return "`node` is not on PATH"
+    for package in ("@kontent-ai/management-sdk", "contentful-management"):
+        if not (NODE_DIR / "node_modules" / package / "package.json").is_file():
+            missing = NODE_DIR / "node_modules" / package
+            return f"{missing} is missing: run `npm ci` in tests/e2e/node (scripts/test.sh does)"
+    return None
+
+
+@dataclass(frozen=True)
+class NodeRunner:
+    """Runs one `tests/e2e/node/*.mjs` script with its configuration in environment variables."""
+
+    default_timeout: float = 90.0
+
+    def __call__(self, script: str, env: Mapping[str, str], timeout: float | None = None) -> str:
+        path = NODE_DIR / script
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        limit = timeout or self.default_timeout
+        full_env = clean_environ(**dict(env))
+        full_env.pop("NODE_OPTIONS", None)
+        started = time.monotonic()
+        try:
+            done = subprocess.run(
+                ["node", str(path)],
+                cwd=NODE_DIR,
+                env=full_env,
+                capture_output=True,
+                text=True,
+                timeout=limit,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise NodeScriptFailed(script, None, _text(exc.stdout), _text(exc.stderr), limit) from None
+        if done.returncode != 0:
+            raise NodeScriptFailed(script, done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+        return done.stdout
+
+
+def _text(value: str | bytes | None) -> str:
+    if value is None:
+        return ""
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+class NodeScriptFailed(AssertionError):
+    def __init__(self, script: str, code: int | None, stdout: str, stderr: str, seconds: float) -> None:
+        outcome = f"timed out after {seconds:.0f}s" if code is None else f"exited {code} after {seconds:.1f}s"
+        super().__init__(
+            f"node {script} {outcome}\n--- stdout ---\n{stdout.rstrip()}\n--- stderr ---\n{stderr.rstrip()}"
+        )
