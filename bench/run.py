@@ -15,6 +15,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -145,11 +146,31 @@ def scenarios(server: Server) -> dict[str, Scenario]:
     }
 
 
+def combine(parts: list[Result]) -> Result:
+    """One result from several rounds: totals over total time; median of the rounds' percentiles."""
+    elapsed = sum(p.elapsed_s for p in parts)
+    operations = sum(p.operations for p in parts)
+    requests = sum(p.requests for p in parts)
+    return Result(
+        operations=operations,
+        requests=requests,
+        errors=sum(p.errors for p in parts),
+        ops_per_sec=operations / elapsed if elapsed else 0.0,
+        req_per_sec=requests / elapsed if elapsed else 0.0,
+        p50_ms=statistics.median(p.p50_ms for p in parts),
+        p99_ms=statistics.median(p.p99_ms for p in parts),
+        max_ms=max(p.max_ms for p in parts),
+        elapsed_s=elapsed,
+        connects=sum(p.connects for p in parts),
+    )
+
+
 def report(results: dict[str, Result], meta: dict[str, Any]) -> str:
     baseline = next(iter(results.values()))
     lines = [
         f"Run {meta['date']}: {meta['database']}, {meta['workers']} granian worker(s), "
-        f"{meta['connections']} connections, {meta['duration']} s per scenario, load generator in one process.",
+        f"{meta['connections']} connections, {meta['duration']} s per scenario in {meta['rounds']} interleaved rounds, "
+        "load generator in one process.",
         "",
         "| Scenario | ops/s | req/s | ratio to baseline (ops) | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -165,7 +186,8 @@ def report(results: dict[str, Result], meta: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per scenario, over all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)
@@ -178,17 +200,21 @@ def main(argv: list[str] | None = None) -> int:
         server = Server(data_dir, database_url, args.workers)
         try:
             plan = scenarios(server)
-            results: dict[str, Result] = {}
-            for name, scenario in plan.items():
-                results[name] = run_sync(
-                    "127.0.0.1",
-                    server.port,
-                    scenario,
-                    connections=args.connections,
-                    duration=args.duration,
-                    warmup=args.warmup,
-                )
-                print(f"{name}: {results[name].ops_per_sec:,.0f} ops/s", file=sys.stderr, flush=True)
+            rounds: dict[str, list[Result]] = {name: [] for name in plan}
+            # Round-robin short runs: drift in the machine's speed hits every scenario alike.
+            for round_no in range(args.rounds):
+                for name, scenario in plan.items():
+                    result = run_sync(
+                        "127.0.0.1",
+                        server.port,
+                        scenario,
+                        connections=args.connections,
+                        duration=args.duration / args.rounds,
+                        warmup=args.warmup,
+                    )
+                    rounds[name].append(result)
+                    print(f"round {round_no + 1} {name}: {result.ops_per_sec:,.0f} ops/s", file=sys.stderr, flush=True)
+            results = {name: combine(parts) for name, parts in rounds.items()}
         finally:
             server.stop()
     meta = {
@@ -197,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers,
         "connections": args.connections,
         "duration": args.duration,
+        "rounds": args.rounds,
     }
     print(report(results, meta))
     if args.json:
