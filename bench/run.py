@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import asdict
 from pathlib import Path
@@ -123,6 +124,59 @@ def _create_delete_locale(prefix: str, headers: dict[str, str]) -> Scenario:
     return scenario
 
 
+def _get_cycling(paths: list[str], headers: dict[str, str]) -> Scenario:
+    counter = itertools.count()
+
+    async def scenario(client: Client) -> None:
+        await client.request("GET", paths[next(counter) % len(paths)], headers)
+
+    return scenario
+
+
+def _list_all(path: str, headers: dict[str, str]) -> Scenario:
+    """One operation = the whole listing, following continuation tokens like `toAllPromise()`."""
+
+    async def scenario(client: Client) -> None:
+        token = None
+        while True:
+            page_headers = dict(headers, **({"x-continuation": token} if token else {}))
+            response = await client.request("GET", path, page_headers)
+            if response.status != 200:
+                raise RuntimeError(f"list: {response.status}")
+            token = json.loads(response.body)["pagination"]["continuation_token"]
+            if not token:
+                return
+
+    return scenario
+
+
+def content_type_scenarios(server: Server, env_path: str, key: str, count: int = 200) -> dict[str, Scenario]:
+    """200 content types with a few elements each (issue: content model); empty until types exist."""
+    try:
+        _request(f"{server.base}{env_path}/types", token=key)
+    except urllib.error.HTTPError:
+        return {}
+    codenames = []
+    for i in range(count):
+        body = {
+            "name": f"Bench type {i}",
+            "codename": f"bench_type_{i}",
+            "elements": [
+                {"name": "Title", "type": "text", "codename": "title"},
+                {"name": "Body", "type": "rich_text", "codename": "body"},
+                {"name": "Count", "type": "number", "codename": "count"},
+            ],
+        }
+        codenames.append(_request(f"{server.base}{env_path}/types", "POST", key, body)["codename"])
+    headers = {"Authorization": f"Bearer {key}"}
+    return {
+        f"Kontent.ai GET content type by codename ({count} types)": _get_cycling(
+            [f"{env_path}/types/codename/{c}" for c in codenames], headers
+        ),
+        f"Kontent.ai list content types, all pages ({count} types)": _list_all(f"{env_path}/types", headers),
+    }
+
+
 def scenarios(server: Server) -> dict[str, Scenario]:
     project = _cli("project", "create", "--name", "Bench project", storage=server.storage)
     space = _cli("space", "create", "--name", "Bench space", storage=server.storage)
@@ -137,13 +191,15 @@ def scenarios(server: Server) -> dict[str, Scenario]:
     cf_prefix = f"/spaces/{space['space_id']}/environments/master"
     locales = _request(f"{server.base}{cf_prefix}/locales", token=token)["items"]
     contentful = {"Authorization": f"Bearer {token}", "Content-Type": "application/vnd.contentful.management.v1+json"}
-    return {
+    plan = {
         "baseline: bare Starlette hello JSON": _get("/_bench/hello", {}),
         "Kontent.ai GET language (authenticated)": _get(f"{env_path}/languages/{language_id}", kontent),
         "Kontent.ai list languages (11)": _get(f"{env_path}/languages", kontent),
         "Contentful GET locale": _get(f"{cf_prefix}/locales/{locales[0]['sys']['id']}", contentful),
         "Contentful create + delete locale": _create_delete_locale(cf_prefix, contentful),
     }
+    plan.update(content_type_scenarios(server, env_path, key))
+    return plan
 
 
 def combine(parts: list[Result]) -> Result:
