@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from headwater.kontent import collections, environments, languages
+from headwater.kontent import collections, environments, languages, taxonomies
 from headwater.kontent.references import identifier_route, method_route
 
 PREFIX = "/v2/projects/{environment_id}"
@@ -24,5 +24,11 @@ routes: list[BaseRoute] = [
     ),
     method_route(
         f"{PREFIX}/collections", {"GET": collections.list_collections, "PATCH": collections.modify_collections}
+    ),
+    method_route(f"{PREFIX}/taxonomies", {"GET": taxonomies.list_taxonomies, "POST": taxonomies.add_taxonomy}),
+    identifier_route(
+        f"{PREFIX}/taxonomies",
+        taxonomies.TAXONOMY_PARAM,
+        {"GET": taxonomies.get_taxonomy, "PATCH": taxonomies.modify_taxonomy, "DELETE": taxonomies.delete_taxonomy},
     ),
 ]
