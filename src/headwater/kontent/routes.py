@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from headwater.kontent import collections, environments, languages, taxonomies
+from headwater.kontent import collections, environments, languages, snippets, taxonomies, types
 from headwater.kontent.references import identifier_route, method_route
 
 PREFIX = "/v2/projects/{environment_id}"
@@ -30,5 +30,17 @@ routes: list[BaseRoute] = [
         f"{PREFIX}/taxonomies",
         taxonomies.TAXONOMY_PARAM,
         {"GET": taxonomies.get_taxonomy, "PATCH": taxonomies.modify_taxonomy, "DELETE": taxonomies.delete_taxonomy},
+    ),
+    method_route(f"{PREFIX}/types", {"GET": types.list_types, "POST": types.add_type}),
+    identifier_route(
+        f"{PREFIX}/types",
+        types.TYPE_PARAM,
+        {"GET": types.get_type, "PATCH": types.modify_type, "DELETE": types.delete_type},
+    ),
+    method_route(f"{PREFIX}/snippets", {"GET": snippets.list_snippets, "POST": snippets.add_snippet}),
+    identifier_route(
+        f"{PREFIX}/snippets",
+        snippets.SNIPPET_PARAM,
+        {"GET": snippets.get_snippet, "PATCH": snippets.modify_snippet, "DELETE": snippets.delete_snippet},
     ),
 ]

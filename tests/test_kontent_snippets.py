@@ -1,0 +1,142 @@
+"""Content type snippets over real HTTP: add, list, retrieve, modify, delete (refused while used), errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from headwater.platform import ids
+from tests.support import LiveServer
+from tests.test_kontent_types import KONTENT_TIME, Api, api, assert_invalid, text
+
+__all__ = ["api"]
+
+
+def meta(**extra: Any) -> dict[str, Any]:
+    return {
+        "name": "Metadata",
+        "codename": "my_metadata",
+        "external_id": "meta-ext",
+        "elements": [text("Meta title", external_id="mt"), text("Meta description", codename="my_metadata__desc")],
+        **extra,
+    }
+
+
+def test_add_snippet_prefixes_generated_element_codenames(api: Api) -> None:
+    created = api.create("snippets", meta())
+    assert created["id"] == ids.guid_for_external_id("content_type_snippet", "meta-ext")
+    assert set(created) == {"id", "codename", "last_modified", "name", "external_id", "elements"}
+    assert KONTENT_TIME.match(created["last_modified"])
+    title, desc = created["elements"]
+    assert title["codename"] == "my_metadata__meta_title" and title["external_id"] == "mt"
+    assert desc["codename"] == "my_metadata__desc"
+    assert "content_group" not in title
+    for identifier in (created["id"], "codename/my_metadata", "external-id/meta-ext"):
+        r = api.get("snippets", identifier)
+        assert r.status_code == 200 and r.json() == created
+
+
+def test_snippet_codename_generated_from_name_prefixes_elements(api: Api) -> None:
+    created = api.create("snippets", {"name": "SEO data", "elements": [text("Keywords")]})
+    assert created["codename"] == "seo_data"
+    assert created["elements"][0]["codename"] == "seo_data__keywords"
+
+
+def test_list_snippets_is_paginated(api: Api, server: LiveServer) -> None:
+    size = server.settings.kontent_page_size
+    made = [api.create("snippets", {"name": f"S{i}", "elements": []})["id"] for i in range(size + 1)]
+    first = api.get("snippets").json()
+    assert [s["id"] for s in first["snippets"]] == made[:size]
+    second = api.get("snippets", **{"x-continuation": first["pagination"]["continuation_token"]}).json()
+    assert [s["id"] for s in second["snippets"]] == made[size:]
+    assert second["pagination"]["continuation_token"] is None
+    # A token from the type list is no good here.
+    r = api.get("snippets", **{"x-continuation": "eyJrIjoiY29udGVudF90eXBlIiwicyI6MX0"})
+    assert r.status_code == 400 and r.json()["error_code"] == 1007
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (meta(codename="x" * 51), "codenames fit within 50 characters"),
+        (meta(name=""), "name: provide a nonempty name which fits within 50 characters."),
+        (meta(content_groups=[{"name": "G"}]), "snippets cannot contain content groups"),
+        (meta(elements=[{"type": "url_slug"}]), "snippets cannot contain url_slug elements"),
+        (meta(elements=[{"type": "snippet"}]), "snippets cannot contain snippet elements"),
+        (meta(elements=[{"type": "subpages", "name": "P"}]), "snippets cannot contain subpages elements"),
+        (meta(elements=[text("X", codename="x")]), "must start with 'my_metadata__'"),
+    ],
+)
+def test_add_snippet_rejects_invalid_bodies(api: Api, body: dict[str, Any], fragment: str) -> None:
+    assert_invalid(api.post("snippets", body), fragment)
+    assert api.get("snippets").json()["snippets"] == []
+
+
+def test_unknown_snippet_is_404_with_the_reference_codes(api: Api) -> None:
+    missing = "baf884be-531f-441f-ae88-64205efdd0f6"
+    r = api.get("snippets", missing)
+    assert r.status_code == 404 and r.json()["error_code"] == 105
+    assert r.json()["message"] == f"The requested content type snippet '{missing}' was not found."
+    r = api.patch("snippets", "codename/nope", [{"op": "replace", "path": "/name", "value": "x"}])
+    assert r.status_code == 404 and r.json()["error_code"] == 109
+    assert r.json()["message"] == "The requested content type snippet was not found."
+    r = api.delete("snippets", missing)
+    assert r.status_code == 404 and r.json()["error_code"] == 105
+
+
+def test_delete_snippet_refused_while_a_type_uses_it(api: Api) -> None:
+    snippet = api.create("snippets", meta())
+    user = api.create(
+        "types", {"name": "Page", "elements": [{"type": "snippet", "snippet": {"external_id": "meta-ext"}}]}
+    )
+    r = api.delete("snippets", "codename/my_metadata")
+    assert r.status_code == 400
+    assert r.json()["error_code"] == 0
+    assert r.json()["message"] == f"Type 'Metadata ({snippet['id']})' is still used and cannot be archived."
+    assert api.get("snippets", snippet["id"]).status_code == 200
+    assert api.delete("types", user["id"]).status_code == 204
+    assert api.delete("snippets", "codename/my_metadata").status_code == 204
+    assert api.get("snippets", snippet["id"]).status_code == 404
+
+
+def test_dangling_snippet_reference_resolves_later(api: Api) -> None:
+    page = api.create("types", {"name": "Page", "elements": [{"type": "snippet", "snippet": {"external_id": "later"}}]})
+    snippet = api.create("snippets", {"name": "Later", "external_id": "later", "elements": []})
+    assert page["elements"][0]["snippet"] == {"id": snippet["id"]}
+    assert api.delete("snippets", snippet["id"]).status_code == 400
+
+
+def test_modify_snippet_rename_keeps_element_prefixes(api: Api) -> None:
+    api.create("snippets", meta())
+    body = api.ok_patch(
+        "snippets",
+        "codename/my_metadata",
+        {"op": "replace", "path": "/codename", "value": "seo"},
+        {"op": "addInto", "path": "/elements", "value": text("Keywords")},
+        {"op": "replace", "path": "/elements/codename:seo__desc/guidelines", "value": "70-150 characters"},
+    )
+    assert [e["codename"] for e in body["elements"]] == ["seo__meta_title", "seo__desc", "seo__keywords"]
+    assert body["elements"][1]["guidelines"] == "70-150 characters"
+    assert api.get("snippets", "codename/seo").json() == body
+
+
+def test_modify_snippet_rejects_forbidden_content(api: Api) -> None:
+    api.create("snippets", meta())
+    r = api.patch(
+        "snippets", "codename/my_metadata", [{"op": "addInto", "path": "/content_groups", "value": {"name": "G"}}]
+    )
+    assert_invalid(r, "Invalid operation with index '0': Content type snippets cannot contain content groups.")
+    r = api.patch(
+        "snippets",
+        "codename/my_metadata",
+        [{"op": "addInto", "path": "/elements", "value": {"type": "snippet", "snippet": {"codename": "x"}}}],
+    )
+    assert_invalid(r, "snippets cannot contain snippet elements")
+    r = api.patch(
+        "snippets",
+        "codename/my_metadata",
+        [{"op": "replace", "path": "/elements/external_id:mt/codename", "value": "other"}],
+    )
+    assert_invalid(r, "must start with 'my_metadata__'")
+    assert api.get("snippets", "codename/my_metadata").json()["elements"][0]["codename"] == "my_metadata__meta_title"
