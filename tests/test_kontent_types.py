@@ -288,3 +288,33 @@ def test_method_not_allowed_lists_the_methods(api: Api) -> None:
     r = api.http.put(f"{api.root}/types/codename/x", headers=api.headers, json={})
     assert r.status_code == 405
     assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "PATCH", "DELETE"}
+
+
+def test_type_element_codename_cannot_clash_with_its_snippets_elements(api: Api) -> None:
+    snippet = api.create(
+        "snippets", {"name": "Meta", "codename": "meta", "elements": [text("Title", codename="meta__title")]}
+    )
+    r = api.post(
+        "types",
+        {
+            "name": "Page",
+            "elements": [
+                text("Own title", codename="meta__title"),
+                {"type": "snippet", "snippet": {"id": snippet["id"]}},
+            ],
+        },
+    )
+    assert_invalid(r, "meta__title", "snippet 'meta'")
+    assert api.get("types", "codename/page").status_code == 404
+    page = api.create(
+        "types",
+        {
+            "name": "Page",
+            "elements": [text("Own title", codename="title"), {"type": "snippet", "snippet": {"codename": "meta"}}],
+        },
+    )
+    r = api.patch(
+        "types", page["id"], [{"op": "addInto", "path": "/elements", "value": text("X", codename="meta__title")}]
+    )
+    assert_invalid(r, "meta__title")
+    assert len(api.get("types", page["id"]).json()["elements"]) == 2

@@ -427,10 +427,28 @@ class Normalizer:
             deferred = element.pop("_deferred", None)
             if deferred is not None:
                 deferred()
+        self._check_snippet_codename_clashes(out)
         if sum(1 for element in out if element["type"] == "url_slug") > 1:
             self.fail("elements: a content type can contain at most one URL slug element.")
         self._check_groups(out)
         return [_ordered(element) for element in out]
+
+    def _check_snippet_codename_clashes(self, elements: list[Doc]) -> None:
+        """Snippet elements appear flattened among the type's elements in variants, so a type's own
+        element codename must not equal one of its snippets' element codenames."""
+        own = {element["codename"] for element in elements if element["type"] != "snippet"}
+        for element in elements:
+            if element["type"] != "snippet" or not isinstance(element.get("snippet"), dict):
+                continue
+            snippet = next((doc for doc in self.catalog.snippets if doc["id"] == element["snippet"].get("id")), None)
+            if snippet is None:
+                continue
+            for inner in snippet.get("elements", []):
+                if inner.get("codename") in own:
+                    self.fail(
+                        f"elements (codename '{inner['codename']}'): the codename is already used by an element "
+                        f"of the snippet '{snippet['codename']}' in this content type."
+                    )
 
     def _generate_codename(self, element: Doc, prefix: str, taken: set[str]) -> str:
         if element["type"] == "guidelines":
