@@ -23,10 +23,10 @@ from starlette.responses import Response
 
 from headwater.kontent import codenames, errors, references
 from headwater.kontent.errors import KontentError
-from headwater.kontent.pipeline import Call, endpoint, respond, respond_raw
+from headwater.kontent.pipeline import Call, endpoint, list_stored, respond, respond_raw
 from headwater.kontent.references import InvalidReference, Reference
 from headwater.kontent.seed import LANGUAGE
-from headwater.platform import clock, pagination
+from headwater.platform import clock
 from headwater.platform.ids import ZERO_GUID
 from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection
@@ -316,21 +316,7 @@ async def modify(
 
 @endpoint
 async def list_languages(call: Call) -> Response:
-    after = pagination.after_seq(call.request, LANGUAGE)
-    async with call.services.db.read() as conn:
-        page = await pagination.keyset_page(
-            conn, call.env.pk, LANGUAGE, after, call.services.settings.kontent_page_size
-        )
-    body = b"".join(
-        (
-            b'{"languages":[',
-            b",".join(row.data.encode() for row in page.rows),
-            b'],"pagination":',
-            msgspec.json.encode(page.pagination(call.request)),
-            b"}",
-        )
-    )
-    return respond_raw(body)
+    return await list_stored(call, LANGUAGE, "languages")
 
 
 @endpoint

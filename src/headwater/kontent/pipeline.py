@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from headwater.kontent import errors
 from headwater.kontent.errors import KontentError
-from headwater.platform import ids
+from headwater.platform import ids, pagination
 from headwater.platform.auth import Principal, Verdict
 from headwater.platform.requests import BodyTooLarge, MalformedJson, decode_json, new_request_id, read_body
 from headwater.services import Services
@@ -84,6 +84,14 @@ def respond(value: Any, status: int = 200) -> Response:
 def respond_raw(body: bytes | str, status: int = 200) -> Response:
     """A stored document sent as it is (no decode/encode on the hot path)."""
     return Response(body, status, media_type=MEDIA_TYPE)
+
+
+async def list_stored(call: Call, kind: str, list_key: str) -> Response:
+    """A paginated list of stored wire documents (`{list_key: [...], pagination}`)."""
+    after = pagination.after_seq(call.request, kind)
+    async with call.services.db.read() as conn:
+        page = await pagination.keyset_page(conn, call.env.pk, kind, after, call.services.settings.kontent_page_size)
+    return respond_raw(page.wire(list_key, call.request))
 
 
 def no_content() -> Response:

@@ -23,9 +23,9 @@ from starlette.responses import Response
 
 from headwater.kontent import codenames, errors, references
 from headwater.kontent.errors import KontentError
-from headwater.kontent.pipeline import Call, endpoint, no_content, respond, respond_raw
+from headwater.kontent.pipeline import Call, endpoint, list_stored, no_content, respond, respond_raw
 from headwater.kontent.references import InvalidReference, Reference
-from headwater.platform import clock, pagination
+from headwater.platform import clock
 from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection
 
@@ -459,21 +459,7 @@ async def delete(conn: Connection, env_pk: str, ref: Reference | None) -> None:
 
 @endpoint
 async def list_taxonomies(call: Call) -> Response:
-    after = pagination.after_seq(call.request, TAXONOMY)
-    async with call.services.db.read() as conn:
-        page = await pagination.keyset_page(
-            conn, call.env.pk, TAXONOMY, after, call.services.settings.kontent_page_size
-        )
-    body = b"".join(
-        (
-            b'{"taxonomies":[',
-            b",".join(row.data.encode() for row in page.rows),
-            b'],"pagination":',
-            msgspec.json.encode(page.pagination(call.request)),
-            b"}",
-        )
-    )
-    return respond_raw(body)
+    return await list_stored(call, TAXONOMY, "taxonomies")
 
 
 @endpoint

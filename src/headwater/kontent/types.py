@@ -17,9 +17,9 @@ from starlette.responses import Response
 from headwater.kontent import codenames, elements, errors, references
 from headwater.kontent.elements import CONTENT_TYPE, SNIPPET, TAXONOMY, Catalog, Doc
 from headwater.kontent.errors import KontentError
-from headwater.kontent.pipeline import Call, endpoint, no_content, respond, respond_raw
+from headwater.kontent.pipeline import Call, endpoint, list_stored, no_content, respond, respond_raw
 from headwater.kontent.typepatch import TypePatch
-from headwater.platform import clock, pagination
+from headwater.platform import clock
 from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection
 
@@ -197,21 +197,7 @@ async def delete(conn: Connection, env_pk: str, owner: Owner, identifier: str) -
 
 
 async def list_response(call: Call, owner: Owner) -> Response:
-    after = pagination.after_seq(call.request, owner.kind)
-    async with call.services.db.read() as conn:
-        page = await pagination.keyset_page(
-            conn, call.env.pk, owner.kind, after, call.services.settings.kontent_page_size
-        )
-    body = b"".join(
-        (
-            b'{"' + owner.list_key.encode() + b'":[',
-            b",".join(row.data.encode() for row in page.rows),
-            b'],"pagination":',
-            msgspec.json.encode(page.pagination(call.request)),
-            b"}",
-        )
-    )
-    return respond_raw(body)
+    return await list_stored(call, owner.kind, owner.list_key)
 
 
 async def add_response(call: Call, owner: Owner) -> Response:

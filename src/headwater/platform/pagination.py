@@ -85,6 +85,18 @@ class Page:
         )
         return {"continuation_token": self.continuation_token, "next_page": str(next_page)}
 
+    def wire(self, list_key: str, request: Request) -> bytes:
+        """`{list_key: [...stored documents...], pagination}` without decoding the stored JSON."""
+        return b"".join(
+            (
+                b'{"' + list_key.encode() + b'":[',
+                b",".join(row.data.encode() for row in self.rows),
+                b'],"pagination":',
+                msgspec.json.encode(self.pagination(request)),
+                b"}",
+            )
+        )
+
 
 async def keyset_page(conn: Connection, env_pk: str, kind: str, after: int, size: int) -> Page:
     """Up to `size` rows after `after`; a token only when at least one more row exists."""
