@@ -80,16 +80,11 @@ class _Patch:
 
     def _anchor(self, operation: Doc, fail: Callable[[str], KontentError], required: bool) -> tuple[Doc, int] | None:
         """The `before`/`after` neighbour and the offset to insert at relative to it."""
-        before, after = operation.get("before"), operation.get("after")
-        if before is not None and after is not None:
-            raise fail("The 'before' and 'after' properties are mutually exclusive.")
-        if before is None and after is None:
-            if required:
-                raise fail("Provide exactly one of the properties 'before' or 'after'.")
+        placed = references.placement(operation, fail, required=required)
+        if placed is None:
             return None
-        if before is not None:
-            return self._reference(before, fail, "before"), 0
-        return self._reference(after, fail, "after"), 1
+        prop, raw, offset = placed
+        return self._reference(raw, fail, prop), offset
 
     def _check_codename(self, codename: Any, fail: Callable[[str], KontentError], owner: Doc | None) -> str:
         problem = codenames.validate(codename, MAX_CODENAME_LENGTH)

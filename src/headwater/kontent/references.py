@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from headwater.kontent.errors import KontentError
 from headwater.platform import ids
 from headwater.storage import objects
 from headwater.storage.database import Connection
@@ -201,3 +202,22 @@ def identifier_route(base: str, name: str, handlers: Mapping[str, ASGIHandler]) 
     Handlers read the identifier with `parse_identifier(call.param(name))`.
     """
     return method_route(f"{base}/{identifier(name)}", handlers)
+
+
+def placement(
+    operation: dict[str, Any], fail: Callable[[str], KontentError], *, required: bool
+) -> tuple[str, Any, int] | None:
+    """The `before`/`after` property of a patch operation: (name, raw reference, insertion offset).
+
+    One rule for every reference-placed patch (collections, taxonomy terms, type elements, options).
+    """
+    before, after = operation.get("before"), operation.get("after")
+    if before is not None and after is not None:
+        raise fail("The 'before' and 'after' properties are mutually exclusive.")
+    if before is not None:
+        return "before", before, 0
+    if after is not None:
+        return "after", after, 1
+    if required:
+        raise fail("Provide exactly one of the properties 'before' or 'after'.")
+    return None

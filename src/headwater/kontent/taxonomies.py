@@ -272,17 +272,15 @@ class Group:
         new = parse_term(value, "value", problems, base_depth + 1)
         if problems or new is None:
             raise fail_all(problems)
-        before, after = operation.get("before"), operation.get("after")
-        if before is not None and after is not None:
-            raise fail("The 'before' and 'after' properties are mutually exclusive.")
         position = len(siblings)
-        for prop, raw, offset in (("before", before, 0), ("after", after, 1)):
-            if raw is not None:
-                anchor = self._term(raw, fail, prop)[0]
-                if not any(term is anchor for term in siblings):
-                    where = "the referenced parent term" if parent is not None else "the taxonomy group's top level"
-                    raise fail(f"The '{prop}' property is invalid. The referenced term is not a child of {where}.")
-                position = next(i for i, term in enumerate(siblings) if term is anchor) + offset
+        placed = references.placement(operation, fail, required=False)
+        if placed is not None:
+            prop, raw, offset = placed
+            anchor = self._term(raw, fail, prop)[0]
+            if not any(term is anchor for term in siblings):
+                where = "the referenced parent term" if parent is not None else "the taxonomy group's top level"
+                raise fail(f"The '{prop}' property is invalid. The referenced term is not a child of {where}.")
+            position = next(i for i, term in enumerate(siblings) if term is anchor) + offset
         siblings.insert(position, self.build([new], fail_all)[0])
 
     def move(self, operation: Doc, fail: Fail) -> None:

@@ -138,14 +138,10 @@ class TypePatch:
 
     def _anchor(self, items: list[Any], operation: Doc, fail: Fail, *, required: bool) -> tuple[Doc, int] | None:
         """The `before`/`after` neighbour among `items` and the insertion offset relative to it."""
-        before, after = operation.get("before"), operation.get("after")
-        if before is not None and after is not None:
-            raise fail("The 'before' and 'after' properties are mutually exclusive.")
-        if before is None and after is None:
-            if required:
-                raise fail("Provide exactly one of the properties 'before' or 'after'.")
+        placed = references.placement(operation, fail, required=required)
+        if placed is None:
             return None
-        raw, offset = (before, 0) if before is not None else (after, 1)
+        _, raw, offset = placed
         try:
             ref = Reference.parse(raw)
         except InvalidReference as exc:
