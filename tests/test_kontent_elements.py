@@ -172,6 +172,59 @@ def test_taxonomy_element_accepts_dangling_external_id(api: Api) -> None:
     assert element["term_count_limit"] is None and element["codename"] == "tags"
 
 
+def test_taxonomy_default_terms_must_exist_but_may_later_be_removed(api: Api) -> None:
+    """A default term must exist when written; removing it from its group later (as the hosted API lets a
+    taxonomy change under its users) must not make the type's unrelated edits fail."""
+    api.create(
+        "taxonomies",
+        {
+            "name": "Tags",
+            "codename": "tags",
+            "terms": [{"name": "A", "codename": "a", "terms": []}, {"name": "B", "terms": []}],
+        },
+    )
+    r = api.post(
+        "types",
+        {
+            "name": "T",
+            "elements": [
+                {
+                    "type": "taxonomy",
+                    "taxonomy_group": {"codename": "tags"},
+                    "default": {"global": {"value": [{"codename": "zzz"}]}},
+                }
+            ],
+        },
+    )
+    assert_invalid(r, "the taxonomy term {codename: zzz} was not found in the taxonomy group")
+    element = one(
+        api,
+        {
+            "type": "taxonomy",
+            "taxonomy_group": {"codename": "tags"},
+            "default": {"global": {"value": [{"codename": "a"}]}},
+        },
+    )
+    kept = element["default"]
+    r = api.patch("taxonomies", "codename/tags", [{"op": "remove", "reference": {"codename": "a"}}])
+    assert r.status_code == 200, r.text
+    renamed = api.ok_patch("types", "codename/t", {"op": "replace", "path": "/name", "value": "Renamed"})
+    assert renamed["elements"][0]["default"] == kept
+    # A new default must still name terms that exist.
+    r = api.patch(
+        "types",
+        "codename/t",
+        [
+            {
+                "op": "replace",
+                "path": f"/elements/id:{element['id']}/default",
+                "value": {"global": {"value": [{"codename": "a"}]}},
+            }
+        ],
+    )
+    assert_invalid(r, "the taxonomy term {codename: a} was not found in the taxonomy group")
+
+
 def test_url_slug_depends_on_a_text_element(api: Api) -> None:
     created = api.create(
         "types",

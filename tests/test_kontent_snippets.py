@@ -140,3 +140,96 @@ def test_modify_snippet_rejects_forbidden_content(api: Api) -> None:
     )
     assert_invalid(r, "must start with 'my_metadata__'")
     assert api.get("snippets", "codename/my_metadata").json()["elements"][0]["codename"] == "my_metadata__meta_title"
+
+
+def _page_with_slug(api: Api) -> dict[str, Any]:
+    """A type that uses the `my_metadata` snippet and points its URL slug at the snippet's title."""
+    return api.create(
+        "types",
+        {
+            "name": "Page",
+            "codename": "page",
+            "elements": [
+                text("Body", codename="body"),
+                {"type": "snippet", "snippet": {"codename": "my_metadata"}, "codename": "meta"},
+                {
+                    "type": "url_slug",
+                    "name": "Slug",
+                    "depends_on": {"snippet": {"codename": "my_metadata"}, "element": {"external_id": "mt"}},
+                },
+            ],
+        },
+    )
+
+
+def test_snippet_edit_cannot_remove_an_element_a_type_slug_depends_on(api: Api) -> None:
+    before = api.create("snippets", meta())
+    _page_with_slug(api)
+    r = api.patch("snippets", "codename/my_metadata", [{"op": "remove", "path": "/elements/external_id:mt"}])
+    messages = assert_invalid(r, "The content type 'page' uses this snippet:", "depends_on.element")
+    assert len(messages) == 1
+    assert api.get("snippets", before["id"]).json() == before
+    # Elements nothing depends on can go.
+    body = api.ok_patch(
+        "snippets", "codename/my_metadata", {"op": "remove", "path": "/elements/codename:my_metadata__desc"}
+    )
+    assert [e["codename"] for e in body["elements"]] == ["my_metadata__meta_title"]
+    # Renaming the depended-on element keeps the dependency (it is held by id).
+    body = api.ok_patch(
+        "snippets",
+        "codename/my_metadata",
+        {"op": "replace", "path": "/elements/external_id:mt/codename", "value": "my_metadata__t"},
+    )
+    assert body["elements"][0]["codename"] == "my_metadata__t"
+
+
+def test_snippet_edit_cannot_clash_with_an_element_codename_of_a_using_type(api: Api) -> None:
+    api.create("snippets", meta())
+    api.create(
+        "types",
+        {
+            "name": "Page",
+            "codename": "page",
+            "elements": [
+                text("Own", codename="seo__keywords"),
+                {"type": "snippet", "snippet": {"codename": "my_metadata"}},
+            ],
+        },
+    )
+    stored = api.get("snippets", "codename/my_metadata").json()
+    # Renaming the snippet re-prefixes its elements; neither may then equal the type's own codename.
+    r = api.patch(
+        "snippets",
+        "codename/my_metadata",
+        [
+            {"op": "replace", "path": "/codename", "value": "seo"},
+            {"op": "addInto", "path": "/elements", "value": text("Keywords")},
+        ],
+    )
+    assert_invalid(r, "The content type 'page' uses this snippet: elements (codename 'seo__keywords')")
+    r = api.patch(
+        "snippets",
+        "codename/my_metadata",
+        [{"op": "replace", "path": "/elements/external_id:mt/codename", "value": "my_metadata__x"}],
+    )
+    assert r.status_code == 200
+    assert api.get("snippets", "codename/my_metadata").json()["elements"][1] == stored["elements"][1]
+
+
+def test_snippet_created_late_cannot_clash_with_the_type_waiting_for_it(api: Api) -> None:
+    api.create(
+        "types",
+        {
+            "name": "Page",
+            "codename": "page",
+            "elements": [
+                text("Own", codename="later__title"),
+                {"type": "snippet", "snippet": {"external_id": "later"}},
+            ],
+        },
+    )
+    r = api.post("snippets", {"name": "Later", "external_id": "later", "elements": [text("Title")]})
+    assert_invalid(r, "The content type 'page' uses this snippet: elements (codename 'later__title')")
+    assert api.get("snippets").json()["snippets"] == []
+    created = api.create("snippets", {"name": "Later", "external_id": "later", "elements": [text("Heading")]})
+    assert created["elements"][0]["codename"] == "later__heading"

@@ -163,9 +163,10 @@ class Normalizer:
     may reference itself (e.g. linked items of its own type) by any identifier.
     """
 
-    def __init__(self, owner: str, catalog: Catalog) -> None:
+    def __init__(self, owner: str, catalog: Catalog, previous: Doc | None = None) -> None:
         self.owner = owner
         self.catalog = catalog
+        self.kept_terms = _default_terms(previous)
         self.problems: list[str] = []
         self.me: Doc = {}
         self.groups: list[Doc] = []
@@ -707,6 +708,8 @@ class Normalizer:
         def resolve(ref: Reference, at: str) -> str | None:
             if group is not None:
                 term = _find_term(group.get("terms") or [], ref)
+                if term is None and ref.id in self.kept_terms:
+                    return ref.id
                 if term is None:
                     self.fail(f"{at}: the taxonomy term {ref.describe()} was not found in the taxonomy group.")
                     return None
@@ -796,6 +799,22 @@ class Normalizer:
         element["is_non_localizable"] = self._bool(raw.get("is_non_localizable"), f"{where}.is_non_localizable")
 
 
+def _default_terms(previous: Doc | None) -> set[str]:
+    """Term ids the stored document already defaults to.
+
+    Terms can be removed from their group while types default to them (the hosted API lets taxonomies
+    change under their users), so a default the document already had stays valid on later edits; only
+    newly written defaults must name existing terms.
+    """
+    kept: set[str] = set()
+    for element in (previous or {}).get("elements", []):
+        if isinstance(element, dict) and element.get("type") == "taxonomy":
+            for ref in ((element.get("default") or {}).get("global") or {}).get("value") or []:
+                if isinstance(ref, dict) and isinstance(ref.get("id"), str):
+                    kept.add(ref["id"])
+    return kept
+
+
 def _snippet_id(element: Doc, catalog: Catalog) -> str | None:
     raw = element.get("snippet")
     try:
@@ -822,8 +841,13 @@ def _ordered(element: Doc) -> Doc:
     return {**head, **tail}
 
 
-def normalize(owner: str, raw: Any, catalog: Catalog, *, object_id: str, last_modified: str) -> tuple[Doc, list[str]]:
-    """The stored document for `raw` and every rule it breaks (empty when valid)."""
-    normalizer = Normalizer(owner, catalog)
+def normalize(
+    owner: str, raw: Any, catalog: Catalog, *, object_id: str, last_modified: str, previous: Doc | None = None
+) -> tuple[Doc, list[str]]:
+    """The stored document for `raw` and every rule it breaks (empty when valid).
+
+    `previous` is the stored document a patch started from, if any.
+    """
+    normalizer = Normalizer(owner, catalog, previous)
     doc = normalizer.document(raw, object_id=object_id, last_modified=last_modified)
     return doc, normalizer.problems

@@ -8,7 +8,8 @@ are rules that span objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
@@ -113,6 +114,8 @@ async def add(conn: Connection, env_pk: str, owner: Owner, body: Any, now: str) 
             ]
     doc, found = elements.normalize(owner.kind, raw, catalog, object_id=object_id, last_modified=clock.kontent(now))
     problems.extend(found)
+    if owner.kind == SNIPPET and not found:
+        problems.extend(dependent_problems(catalog, doc))
     if problems:
         raise errors.invalid(*problems)
     await objects.insert(
@@ -139,13 +142,18 @@ async def modify(conn: Connection, env_pk: str, owner: Owner, identifier: str, b
     if stored is None:
         raise owner.patch_not_found()
     catalog = await load_catalog(conn, env_pk)
-    patched = TypePatch(owner.kind, msgspec.json.decode(stored.data), catalog).apply_all(body)
+    previous: Doc = msgspec.json.decode(stored.data)
+    patched = TypePatch(owner.kind, copy.deepcopy(previous), catalog).apply_all(body)
     problems: list[str] = []
     codename = patched.get("codename")
     if any(doc["codename"] == codename and doc["id"] != stored.id for doc in _siblings(owner, catalog)):
         problems.append(f"codename: a {owner.label} with the codename '{codename}' already exists.")
-    doc, found = elements.normalize(owner.kind, patched, catalog, object_id=stored.id, last_modified=clock.kontent(now))
+    doc, found = elements.normalize(
+        owner.kind, patched, catalog, object_id=stored.id, last_modified=clock.kontent(now), previous=previous
+    )
     problems.extend(found)
+    if owner.kind == SNIPPET and not found:
+        problems.extend(dependent_problems(catalog, doc))
     if problems:
         raise errors.invalid(*problems)
     await objects.update(
@@ -161,6 +169,40 @@ async def modify(conn: Connection, env_pk: str, owner: Owner, identifier: str, b
         updated_at=now,
     )
     return doc
+
+
+# -- types that use a snippet -------------------------------------------------------------------
+
+
+def dependent_problems(catalog: Catalog, snippet: Doc) -> list[str]:
+    """What a new or edited snippet would break in the types that use it.
+
+    A type brings its snippets' elements into its variants and may point a URL slug at one of them, so
+    a snippet edit must keep every using type valid: no element codename clash, no dangling
+    `depends_on`. Each using type is validated against the catalog before and after the edit; only the
+    problems the edit introduces are reported, so an unrelated older issue cannot block the snippet.
+    """
+    after = replace(catalog, snippets=[doc for doc in catalog.snippets if doc["id"] != snippet["id"]] + [snippet])
+    problems: list[str] = []
+    for type_doc in catalog.types:
+        if not _uses_snippet(type_doc, snippet["id"]):
+            continue
+        known = set(_revalidate(type_doc, catalog))
+        for problem in _revalidate(type_doc, after):
+            if problem not in known:
+                problems.append(f"The content type '{type_doc['codename']}' uses this snippet: {problem}")
+    return problems
+
+
+def _revalidate(type_doc: Doc, catalog: Catalog) -> list[str]:
+    _, problems = elements.normalize(
+        CONTENT_TYPE,
+        copy.deepcopy(type_doc),
+        catalog,
+        object_id=type_doc["id"],
+        last_modified=type_doc["last_modified"],
+    )
+    return problems
 
 
 # -- delete ---------------------------------------------------------------------------------------
