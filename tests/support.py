@@ -12,9 +12,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -159,25 +159,60 @@ def contentful_headers(token: str, **extra: str) -> dict[str, str]:
     }
 
 
+SERVER_START_TIMEOUT = 30.0
+SERVER_STOP_TIMEOUT = 15.0
+
+
+def clean_environ(**extra: str) -> dict[str, str]:
+    """This process's environment without `HEADWATER_*` settings (they would leak into a child server)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWATER_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
 @dataclass
 class ServerProcess:
-    """`headwater serve` (granian) in a child process: the production server path."""
+    """`headwater serve` (granian) in a child process: the production server path.
+
+    It runs in its own process group so stopping it stops granian's workers too; its output goes to
+    `log_path`.
+    """
 
     process: subprocess.Popen[bytes]
     base_url: str
     log_path: Path
+    port: int
+    data_dir: Path
+    database_url: str
+    label: str = "headwater"
+    stopped: bool = field(default=False)
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    def stop(self) -> bool:
+        """Stop the server; False when it had already exited on its own."""
+        if self.stopped:
+            return True
+        self.stopped = True
+        if self.process.poll() is not None:
+            return False
+        _signal_group(self.process, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=SERVER_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            _signal_group(self.process, signal.SIGKILL)
+            self.process.wait(timeout=SERVER_STOP_TIMEOUT)
+        return True
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_tail(self, lines: int = 150) -> str:
+        return "\n".join(self.output().splitlines()[-lines:])
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
 
 
 def free_port() -> int:
@@ -187,8 +222,14 @@ def free_port() -> int:
 
 
 def spawn_server(
-    database_url: str, data_dir: Path, *extra: str, env: dict[str, str] | None = None, scheme: str = "http"
+    database_url: str,
+    data_dir: Path,
+    *extra: str,
+    env: Mapping[str, str] | None = None,
+    scheme: str = "http",
+    label: str = "headwater",
 ) -> ServerProcess:
+    """Start `headwater serve` on a free port and wait until `/healthz` answers; fail with its output."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / f"server-{port}.log"
@@ -197,6 +238,8 @@ def spawn_server(
         "-m",
         "headwater",
         "serve",
+        "--host",
+        "127.0.0.1",
         "--port",
         str(port),
         "--data-dir",
@@ -205,20 +248,26 @@ def spawn_server(
         database_url,
         *extra,
     ]
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWATER_")}
-    child_env.update(env or {})
     with log_path.open("wb") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=child_env)
-    base_url = f"{scheme}://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+        process = subprocess.Popen(
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=clean_environ(**dict(env or {})),
+            start_new_session=True,
+        )
+    server = ServerProcess(process, f"{scheme}://127.0.0.1:{port}", log_path, port, data_dir, database_url, label)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{log_path.read_text(errors='replace')}")
+            server.stopped = True
+            raise RuntimeError(f"{label} exited with {process.returncode} on start:\n{server.log_tail()}")
         try:
-            if httpx.get(base_url + "/healthz", timeout=1, verify=_NO_VERIFY).status_code == 200:
-                return ServerProcess(process, base_url, log_path)
+            if httpx.get(server.base_url + "/healthz", timeout=1, verify=_NO_VERIFY).status_code == 200:
+                return server
         except httpx.HTTPError:
             pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not become healthy:\n{log_path.read_text(errors='replace')}")
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"{label} did not answer /healthz in {SERVER_START_TIMEOUT:.0f}s:\n{server.log_tail()}")

@@ -6,25 +6,19 @@ subprocesses against the same data directory and database as the server.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
+from tests.support import ServerProcess, clean_environ, spawn_server
+
 NODE_DIR = Path(__file__).parent / "node"
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 15.0
 CLI_TIMEOUT = 60.0
 LOG_TAIL_LINES = 150
 # The default e2e server runs with this Kontent.ai page size, so listings cross page boundaries (x-continuation).
@@ -48,41 +42,29 @@ class ContentfulSpace(TypedDict):
     token_id: str
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def clean_environ(**extra: str) -> dict[str, str]:
-    """The test process's environment without any `HEADWATER_*` setting (they would leak into the server)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWATER_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra)
-    return env
-
-
 @dataclass
 class HeadwaterProcess:
-    """One `python -m headwater serve` process on a free port; its output goes to `log_path`."""
+    """A `headwater serve` process (`tests.support.spawn_server`) plus what the SDK scripts need of it:
+    client settings and tenants made with the CLI against the same storage."""
 
-    label: str
-    port: int
-    data_dir: Path
-    database_url: str
-    log_path: Path
-    process: subprocess.Popen[bytes]
-    stopped: bool = field(default=False)
+    server: ServerProcess
+
+    @property
+    def label(self) -> str:
+        return self.server.label
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self.server.process
 
     @property
     def host(self) -> str:
         """What the Contentful clients take (`host:port`, no scheme)."""
-        return f"127.0.0.1:{self.port}"
+        return f"127.0.0.1:{self.server.port}"
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}"
+        return self.server.base_url
 
     @property
     def kontent_base_url(self) -> str:
@@ -90,11 +72,7 @@ class HeadwaterProcess:
         return f"{self.base_url}/v2"
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError as exc:
-            return f"(server log unreadable: {exc})"
-        return "\n".join(text.splitlines()[-lines:])
+        return self.server.log_tail(lines)
 
     def cli(self, *args: str) -> dict[str, Any]:
         """Run `headwater <args> --json` against this server's storage and return the decoded JSON."""
@@ -105,9 +83,9 @@ class HeadwaterProcess:
             *args,
             "--json",
             "--data-dir",
-            str(self.data_dir),
+            str(self.server.data_dir),
             "--database-url",
-            self.database_url,
+            self.server.database_url,
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=CLI_TIMEOUT, env=clean_environ())
         if done.returncode != 0:
@@ -139,28 +117,12 @@ class HeadwaterProcess:
         )
 
     def stop(self) -> None:
-        """Terminate the server (its whole process group: granian's workers too)."""
-        if self.stopped:
-            return
-        self.stopped = True
-        died_on_its_own = self.process.poll() is not None
-        if not died_on_its_own:
-            _signal_group(self.process, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                _signal_group(self.process, signal.SIGKILL)
-                self.process.wait(timeout=STOP_TIMEOUT)
-        if died_on_its_own:
+        """Stop the server; a server that died during the tests is a failure."""
+        if not self.server.stop():
             raise RuntimeError(
                 f"headwater server ({self.label}) died during the tests (exit {self.process.returncode}):\n"
                 f"{self.log_tail()}"
             )
-
-
-def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
 
 
 def start_headwater(
@@ -170,54 +132,7 @@ def start_headwater(
     extra_args: tuple[str, ...] = (),
     extra_env: Mapping[str, str] | None = None,
 ) -> HeadwaterProcess:
-    """Start `headwater serve` and wait until `/healthz` answers; fail with the server output otherwise."""
-    port = free_port()
-    log_path = data_dir / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "headwater",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        "--database-url",
-        database_url,
-        *extra_args,
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=clean_environ(**dict(extra_env or {})),
-            start_new_session=True,
-        )
-    server = HeadwaterProcess(label, port, data_dir, database_url, log_path, process)
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            server.stopped = True
-            raise RuntimeError(
-                f"headwater server ({label}) exited with {process.returncode} on start:\n{server.log_tail()}"
-            )
-        try:
-            with urllib.request.urlopen(f"{server.base_url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            log_text = server.log_tail()
-            server.stop()
-            raise RuntimeError(
-                f"headwater server ({label}) did not answer /healthz in {START_TIMEOUT:.0f}s:\n{log_text}"
-            )
-        time.sleep(0.05)
+    return HeadwaterProcess(spawn_server(database_url, data_dir, *extra_args, env=extra_env, label=label))
 
 
 def node_problem() -> str | None:
