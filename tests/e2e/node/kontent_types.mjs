@@ -198,6 +198,27 @@ await main(async () => {
       status: 400,
       errorCode: 0,
     });
+    // A snippet edit that would clash with an element of a type using the snippet is refused.
+    await client
+      .modifyContentType()
+      .byTypeCodename('article')
+      .withData([
+        {
+          op: 'addInto',
+          path: '/elements',
+          value: { name: 'Own', type: 'text', codename: 'meta__own', content_group: { codename: 'content' } },
+        },
+      ])
+      .toPromise();
+    const clash = await expectKontentError(
+      client
+        .modifyContentTypeSnippet()
+        .byTypeCodename('meta')
+        .withData([{ op: 'addInto', path: '/elements', value: { name: 'Own', type: 'text' } }])
+        .toPromise(),
+      { status: 400, errorCode: 5 },
+    );
+    assert.match(clash.validationErrors[0].message, /content type 'article' uses this snippet/);
   });
 
   await step('deleteContentType() then deleteContentTypeSnippet()', async () => {
