@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -187,10 +188,10 @@ def test_revocation_is_visible_to_other_connections(db_url: str) -> None:
             await asyncio.sleep(0.2)  # let the PostgreSQL listener subscribe
             await other.data_changed()
             async with other.read() as conn:
-                before = await tenancy.auth_epoch(conn)
+                before = await tenancy.tenancy_epoch(conn)
             assert not await other.data_changed()
             async with db.write() as conn:
-                await db.notify_auth_change(conn)
+                await conn.tenancy_changed()
             for _ in range(50):
                 if await other.data_changed():
                     break
@@ -198,7 +199,7 @@ def test_revocation_is_visible_to_other_connections(db_url: str) -> None:
             else:
                 raise AssertionError("the other connection never noticed the change")
             async with other.read() as conn:
-                assert await tenancy.auth_epoch(conn) == before + 1
+                assert await tenancy.tenancy_epoch(conn) == before + 1
         finally:
             await other.close()
 
@@ -216,8 +217,7 @@ def test_tenancy_rows(db_url: str) -> None:
         async with db.read() as conn:
             got = await tenancy.kontent_environment(conn, env.id)
         assert got == env
-        env.name = "Renamed"
-        env.version = 2
+        env = dataclasses.replace(env, name="Renamed", version=2)
         async with db.write() as conn:
             await tenancy.update_environment(conn, env)
         async with db.read() as conn:

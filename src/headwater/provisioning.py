@@ -96,7 +96,6 @@ async def revoke_key(db: Database, key_id: str) -> dict[str, Any]:
         if key is None:
             raise ProvisioningError(f"no key or token with id {key_id}")
         await tenancy.revoke_key(conn, key_id, now)
-        await db.notify_auth_change(conn)
     return {"key_id": key_id, "revoked_at": key.revoked_at or now}
 
 

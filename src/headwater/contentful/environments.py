@@ -8,6 +8,7 @@ clients that poll `sys.status` until `ready` pass on their first poll.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.responses import Response
@@ -179,10 +180,7 @@ async def _rename(call: Call, space_id: str, env_id: str, body: dict[str, Any], 
         assert name is not None
         if env.id == MASTER and name != env.name:
             raise master_is_permanent("renamed")
-        env.name = name
-        env.version += 1
-        env.updated_by = call.user_id
-        env.updated_at = clock.stamp()
+        env = replace(env, name=name, version=env.version + 1, updated_by=call.user_id, updated_at=clock.stamp())
         await tenancy.update_environment(conn, env)
     return env
 

@@ -85,8 +85,7 @@ class Call:
         return space
 
     async def environment(self, space_id: str, environment_id: str) -> tuple[Space, Environment]:
-        async with self.services.db.read() as conn:
-            found = await tenancy.member_environment(conn, space_id, environment_id, self.user_id)
+        found = await self.services.environments.contentful_member(space_id, environment_id, self.user_id)
         if found is not None:
             return found
         space = await self.space(space_id)

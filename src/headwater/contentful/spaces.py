@@ -6,6 +6,7 @@ to. Creating one also creates its `master` environment and default locale (`prov
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.responses import Response
@@ -119,10 +120,7 @@ async def update_space(call: Call) -> Response:
         if problems:
             raise errors.validation_failed(problems)
         assert name is not None
-        space.name = name
-        space.version += 1
-        space.updated_by = call.user_id
-        space.updated_at = clock.stamp()
+        space = replace(space, name=name, version=space.version + 1, updated_by=call.user_id, updated_at=clock.stamp())
         await tenancy.update_space(conn, space)
     return respond(render_space(space))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.responses import Response
@@ -55,10 +56,7 @@ def parse_rename(body: Any) -> str:
 @endpoint
 async def rename_environment(call: Call) -> Response:
     name = parse_rename(await call.json())
-    env = call.env
-    env.name = name
-    env.updated_at = clock.stamp()
-    env.version += 1
+    env = replace(call.env, name=name, updated_at=clock.stamp(), version=call.env.version + 1)
     async with call.services.db.write() as conn:
         await tenancy.update_environment(conn, env)
     return respond({"id": env.id, "name": env.name, "is_production": env.is_production})

@@ -22,7 +22,6 @@ from headwater.platform import ids, pagination
 from headwater.platform.auth import Principal, Verdict
 from headwater.platform.requests import BodyTooLarge, MalformedJson, decode_json, new_request_id, read_body
 from headwater.services import Services
-from headwater.storage import tenancy
 from headwater.storage.tenancy import Environment
 
 log = logging.getLogger("headwater.kontent")
@@ -123,8 +122,7 @@ async def resolve_environment(services: Services, principal: Principal, environm
         raise errors.KontentError(
             400, 0, f"The environment ID '{environment_id}' is not valid. Environment IDs are GUIDs."
         )
-    async with services.db.read() as conn:
-        env = await tenancy.kontent_environment(conn, ids.normalize_guid(environment_id))
+    env = await services.environments.kontent(ids.normalize_guid(environment_id))
     if env is None or env.container_id != principal.owner_id:
         raise errors.forbidden(
             4, "The specified API key does not provide the permissions required to access the environment."

@@ -1,26 +1,24 @@
 """Bearer keys and tokens: minted once, stored as SHA-256 hashes, resolved through an in-process cache.
 
-A request must not pay a database round trip to authenticate. The cache is dropped whenever keys
-change anywhere: revocations bump `auth_epoch` in the same transaction, and each process notices
-through `Database.data_changed()` (SQLite `PRAGMA data_version`, PostgreSQL LISTEN/NOTIFY) before it
-trusts a cached entry. Expiry is checked on every request against the cached expiry time.
+A request must not pay a database round trip to authenticate: keys live on a `TenancyCache` shelf,
+dropped whenever keys change anywhere (a revocation bumps the tenancy epoch). Expiry is checked on
+every request against the cached expiry time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from enum import Enum
 
 from headwater.platform import clock
+from headwater.platform.tenantcache import Shelf, TenancyCache
 from headwater.storage import tenancy
 from headwater.storage.database import Database
 
 KONTENT_KEY_PREFIX = "hwk_"
 CONTENTFUL_TOKEN_PREFIX = "CFPAT-"
-_MAX_CACHE = 10_000
 
 
 def mint(prefix: str) -> str:
@@ -67,43 +65,26 @@ def bearer_token(header: str | None) -> tuple[Verdict, str]:
 
 
 class Authenticator:
-    def __init__(self, db: Database, ttl_seconds: float = 60.0) -> None:
+    def __init__(self, db: Database, cache: TenancyCache) -> None:
         self._db = db
-        self._ttl = ttl_seconds
-        self._cache: dict[str, tuple[Principal, float]] = {}
-        self._epoch: int | None = None
-
-    def forget(self) -> None:
-        """Drop every cached key (called in-process right after a revocation)."""
-        self._cache.clear()
-
-    async def _refresh_if_changed(self) -> None:
-        if await self._db.data_changed():
-            async with self._db.read() as conn:
-                epoch = await tenancy.auth_epoch(conn)
-            if epoch != self._epoch:
-                self._epoch = epoch
-                self._cache.clear()
+        self._cache = cache
+        self._keys: Shelf[str, Principal] = cache.shelf()
 
     async def authenticate(self, header: str | None, kinds: tuple[str, ...]) -> AuthResult:
+        """Also refreshes the tenancy cache for the rest of the request (environment lookups)."""
         verdict, token = bearer_token(header)
         if verdict is not Verdict.OK:
             return AuthResult(verdict)
         digest = token_hash(token)
-        await self._refresh_if_changed()
-        now_mono = time.monotonic()
-        cached = self._cache.get(digest)
-        if cached is not None and now_mono - cached[1] < self._ttl:
-            principal = cached[0]
-        else:
+        await self._cache.refresh()
+        principal = self._keys.get(digest)
+        if principal is None:
             async with self._db.read() as conn:
                 key = await tenancy.key_by_hash(conn, digest)
             if key is None:
                 return AuthResult(Verdict.UNKNOWN)
             principal = Principal(key.id, key.kind, key.owner_id, key.expires_at, key.revoked_at)
-            if len(self._cache) >= _MAX_CACHE:
-                self._cache.clear()
-            self._cache[digest] = (principal, now_mono)
+            self._keys.put(digest, principal)
         if principal.kind not in kinds:
             return AuthResult(Verdict.UNKNOWN)
         if principal.revoked_at is not None:

@@ -29,6 +29,11 @@ class Connection(Protocol):
         """Run a statement; returns the affected row count."""
         ...
 
+    async def tenancy_changed(self) -> None:
+        """Inside a write: keys, environments or spaces changed, so every server process must drop its
+        cached copies once this transaction commits (bumps the tenancy epoch)."""
+        ...
+
     async def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
 
 
@@ -40,11 +45,8 @@ class Database(Protocol):
     def write(self) -> AbstractAsyncContextManager[Connection]: ...
 
     async def data_changed(self) -> bool:
-        """Cheap check whether another connection committed since the last call (auth cache)."""
-        ...
-
-    async def notify_auth_change(self, conn: Connection) -> None:
-        """Inside a write: tell every server process that keys changed (revocation)."""
+        """Cheap check whether the tenancy epoch may have moved since the last call: another connection
+        committed, or this process committed a `tenancy_changed()` write."""
         ...
 
     async def ping(self) -> None: ...

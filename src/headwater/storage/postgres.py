@@ -1,7 +1,7 @@
 """PostgreSQL backend: psycopg 3 with an async connection pool.
 
 Single-row commits are fsync-bound (~1.4k/s per connection on this machine class), so throughput
-comes from the pool's concurrency. Auth-cache invalidation travels by LISTEN/NOTIFY.
+comes from the pool's concurrency. Tenancy-cache invalidation travels by LISTEN/NOTIFY.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def translate(sql: str) -> str:
 class PostgresConnection:
     def __init__(self, raw: psycopg.AsyncConnection[Any]) -> None:
         self.raw = raw
+        self.tenancy_touched = False
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         cur = await self.raw.execute(translate(sql), params)
@@ -58,6 +59,13 @@ class PostgresConnection:
         except psycopg.errors.IntegrityError as exc:
             raise IntegrityViolation(str(exc)) from exc
 
+    async def tenancy_changed(self) -> None:
+        """NOTIFY reaches every process (delivered at commit); this process also flags it itself after
+        commit, so its next request cannot use a stale cache while the notification is in flight."""
+        await self.execute("UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1")
+        await self.execute(f"NOTIFY {AUTH_CHANNEL}")
+        self.tenancy_touched = True
+
 
 class PostgresDatabase:
     dialect: Dialect = "postgresql"
@@ -79,7 +87,7 @@ class PostgresDatabase:
         return db
 
     async def _listen(self) -> None:
-        """Flag a change whenever any process revokes or changes keys."""
+        """Flag a change whenever any process changes keys, environments or spaces."""
         while True:
             try:
                 conn = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
@@ -101,17 +109,17 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Connection]:
+        conn: PostgresConnection | None = None
         async with self._pool.connection() as raw, raw.transaction():
-            yield PostgresConnection(raw)
+            conn = PostgresConnection(raw)
+            yield conn
+        if conn is not None and conn.tenancy_touched:
+            self._changed = True
 
     async def data_changed(self) -> bool:
         changed = self._changed
         self._changed = False
         return changed
-
-    async def notify_auth_change(self, conn: Connection) -> None:
-        await conn.execute("UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1")
-        await conn.execute(f"NOTIFY {AUTH_CHANNEL}")
 
     async def ping(self) -> None:
         async with self.read() as conn:

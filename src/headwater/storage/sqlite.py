@@ -19,6 +19,7 @@ from headwater.storage.database import Connection, Dialect, IntegrityViolation, 
 class SqliteConnection:
     def __init__(self, raw: sqlite3.Connection) -> None:
         self.raw = raw
+        self.tenancy_touched = False
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         row: Row | None = self.raw.execute(sql, params).fetchone()
@@ -38,6 +39,12 @@ class SqliteConnection:
             self.raw.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise IntegrityViolation(str(exc)) from exc
+
+    async def tenancy_changed(self) -> None:
+        """Other processes see the commit through `PRAGMA data_version`; this one through the flag,
+        because a connection's own commits do not move its data_version."""
+        self.raw.execute("UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1")
+        self.tenancy_touched = True
 
 
 class SqliteDatabase:
@@ -78,12 +85,10 @@ class SqliteDatabase:
 
     async def data_changed(self) -> bool:
         version: int = self._raw.execute("PRAGMA data_version").fetchone()[0]
-        changed = version != self._data_version
+        changed = version != self._data_version or self._conn.tenancy_touched
         self._data_version = version
+        self._conn.tenancy_touched = False
         return changed
-
-    async def notify_auth_change(self, conn: Connection) -> None:
-        await conn.execute("UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1")
 
     async def ping(self) -> None:
         self._raw.execute("SELECT 1").fetchone()

@@ -37,7 +37,7 @@ class Project:
     created_at: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Space:
     id: str
     organization_id: str
@@ -49,7 +49,7 @@ class Space:
     updated_at: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Environment:
     pk: str
     dialect: str
@@ -206,6 +206,7 @@ async def update_space(conn: Connection, space: Space) -> None:
         "UPDATE spaces SET name = ?, version = ?, updated_by = ?, updated_at = ? WHERE id = ?",
         (space.name, space.version, space.updated_by, space.updated_at, space.id),
     )
+    await conn.tenancy_changed()
 
 
 async def delete_space(conn: Connection, space_id: str) -> None:
@@ -213,6 +214,7 @@ async def delete_space(conn: Connection, space_id: str) -> None:
         await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env.pk,))
     await conn.execute("DELETE FROM environments WHERE dialect = 'contentful' AND container_id = ?", (space_id,))
     await conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
+    await conn.tenancy_changed()
 
 
 async def lock_space(conn: Connection, space_id: str) -> bool:
@@ -320,11 +322,13 @@ async def update_environment(conn: Connection, env: Environment) -> None:
         "updated_at = ? WHERE pk = ?",
         (env.name, int(env.is_production), env.status, env.version, env.updated_by, env.updated_at, env.pk),
     )
+    await conn.tenancy_changed()
 
 
 async def delete_environment(conn: Connection, env_pk: str) -> None:
     await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env_pk,))
     await conn.execute("DELETE FROM environments WHERE pk = ?", (env_pk,))
+    await conn.tenancy_changed()
 
 
 # -- API keys and tokens ------------------------------------------------------------------------
@@ -369,11 +373,14 @@ async def keys_of(conn: Connection, owner_id: str, kind: KeyKind) -> list[ApiKey
 
 
 async def revoke_key(conn: Connection, key_id: str, revoked_at: str) -> int:
-    return await conn.execute(
+    count = await conn.execute(
         "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (revoked_at, key_id)
     )
+    await conn.tenancy_changed()
+    return count
 
 
-async def auth_epoch(conn: Connection) -> int:
+async def tenancy_epoch(conn: Connection) -> int:
+    """Moves whenever cached keys, environments or spaces may be stale (the table kept its first name)."""
     row = await conn.fetchone("SELECT epoch FROM auth_epoch WHERE id = 1")
     return int(row[0]) if row else 0
