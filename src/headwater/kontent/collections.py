@@ -249,18 +249,7 @@ async def _touch(conn: Connection, env_pk: str, now: str) -> None:
     if meta is None:
         await objects.insert(conn, env_pk, META, COLLECTIONS_META_ID, data, created_at=now)
         return
-    await objects.update(
-        conn,
-        env_pk,
-        META,
-        COLLECTIONS_META_ID,
-        data,
-        codename=None,
-        external_id=None,
-        position=meta.position,
-        version=meta.version + 1,
-        updated_at=now,
-    )
+    await objects.save_version(conn, env_pk, META, meta, data, codename=None, updated_at=now)
 
 
 async def modify(conn: Connection, env_pk: str, body: Any, now: str) -> list[Doc]:

@@ -296,17 +296,8 @@ async def modify(
     languages = _Languages(docs, target)
     apply(languages, operations)
     if target != before:
-        await objects.update(
-            conn,
-            env_pk,
-            LANGUAGE,
-            stored.id,
-            _encode(target),
-            codename=target["codename"],
-            external_id=stored.external_id,
-            position=stored.position,
-            version=stored.version + 1,
-            updated_at=now,
+        await objects.save_version(
+            conn, env_pk, LANGUAGE, stored, _encode(target), codename=target["codename"], updated_at=now
         )
     return target
 

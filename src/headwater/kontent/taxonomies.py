@@ -428,18 +428,7 @@ async def modify(conn: Connection, env_pk: str, ref: Reference | None, body: Any
     for index, operation in enumerate(body):
         group.apply(index, operation)
     doc["last_modified"] = clock.kontent(now)
-    await objects.update(
-        conn,
-        env_pk,
-        TAXONOMY,
-        stored.id,
-        _encode(doc),
-        codename=doc["codename"],
-        external_id=stored.external_id,
-        position=stored.position,
-        version=stored.version + 1,
-        updated_at=now,
-    )
+    await objects.save_version(conn, env_pk, TAXONOMY, stored, _encode(doc), codename=doc["codename"], updated_at=now)
     return doc
 
 

@@ -83,6 +83,29 @@ def _codename_limit(owner: Owner) -> int:
     return elements.MAX_SNIPPET_CODENAME_LENGTH if owner.kind == SNIPPET else codenames.MAX_LENGTH
 
 
+def _validated(
+    owner: Owner,
+    raw: Any,
+    catalog: Catalog,
+    problems: list[str],
+    *,
+    object_id: str,
+    now: str,
+    previous: Doc | None = None,
+) -> Doc:
+    """The document to store, or 400 with every problem: `problems` found so far, the document's own,
+    and (for a valid snippet) what it would break in the types that use it."""
+    doc, found = elements.normalize(
+        owner.kind, raw, catalog, object_id=object_id, last_modified=clock.kontent(now), previous=previous
+    )
+    problems = problems + found
+    if owner.kind == SNIPPET and not found:
+        problems.extend(dependent_problems(catalog, doc))
+    if problems:
+        raise errors.invalid(*problems)
+    return doc
+
+
 # -- add ------------------------------------------------------------------------------------------
 
 
@@ -112,12 +135,7 @@ async def add(conn: Connection, env_pk: str, owner: Owner, body: Any, now: str) 
             raw[key] = [
                 elements.fresh(item, element=key == "elements") if isinstance(item, dict) else item for item in raw[key]
             ]
-    doc, found = elements.normalize(owner.kind, raw, catalog, object_id=object_id, last_modified=clock.kontent(now))
-    problems.extend(found)
-    if owner.kind == SNIPPET and not found:
-        problems.extend(dependent_problems(catalog, doc))
-    if problems:
-        raise errors.invalid(*problems)
+    doc = _validated(owner, raw, catalog, problems, object_id=object_id, now=now)
     await objects.insert(
         conn,
         env_pk,
@@ -148,26 +166,8 @@ async def modify(conn: Connection, env_pk: str, owner: Owner, identifier: str, b
     codename = patched.get("codename")
     if any(doc["codename"] == codename and doc["id"] != stored.id for doc in _siblings(owner, catalog)):
         problems.append(f"codename: a {owner.label} with the codename '{codename}' already exists.")
-    doc, found = elements.normalize(
-        owner.kind, patched, catalog, object_id=stored.id, last_modified=clock.kontent(now), previous=previous
-    )
-    problems.extend(found)
-    if owner.kind == SNIPPET and not found:
-        problems.extend(dependent_problems(catalog, doc))
-    if problems:
-        raise errors.invalid(*problems)
-    await objects.update(
-        conn,
-        env_pk,
-        owner.kind,
-        stored.id,
-        _encode(doc),
-        codename=doc["codename"],
-        external_id=stored.external_id,
-        position=stored.position,
-        version=stored.version + 1,
-        updated_at=now,
-    )
+    doc = _validated(owner, patched, catalog, problems, object_id=stored.id, now=now, previous=previous)
+    await objects.save_version(conn, env_pk, owner.kind, stored, _encode(doc), codename=doc["codename"], updated_at=now)
     return doc
 
 

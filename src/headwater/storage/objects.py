@@ -125,6 +125,24 @@ async def update(
     )
 
 
+async def save_version(
+    conn: Connection, env_pk: str, kind: str, stored: StoredObject, data: str, *, codename: str | None, updated_at: str
+) -> int:
+    """Store the next version of `stored`: new data and codename; same external id and position."""
+    return await update(
+        conn,
+        env_pk,
+        kind,
+        stored.id,
+        data,
+        codename=codename,
+        external_id=stored.external_id,
+        position=stored.position,
+        version=stored.version + 1,
+        updated_at=updated_at,
+    )
+
+
 async def set_positions(conn: Connection, env_pk: str, kind: str, ordered_ids: list[str]) -> None:
     await conn.executemany(
         "UPDATE objects SET position = ? WHERE env_pk = ? AND kind = ? AND id = ?",
