@@ -11,7 +11,7 @@ invalidation. A time to live bounds how long any copy is trusted at all.
 from __future__ import annotations
 
 import time
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from headwater.storage import tenancy
 from headwater.storage.database import Database
@@ -44,15 +44,17 @@ class Shelf(Generic[K, V]):
 
 
 class TenancyCache:
+    """The shelves of one server process and the epoch they were filled at."""
+
     def __init__(self, db: Database, ttl_seconds: float = 60.0) -> None:
         self._db = db
         self._ttl = ttl_seconds
         self._epoch: int | None = None
-        self._shelves: list[Shelf[object, object]] = []
+        self._shelves: list[Shelf[Any, Any]] = []
 
     def shelf(self) -> Shelf[K, V]:
         made: Shelf[K, V] = Shelf(self._ttl)
-        self._shelves.append(made)  # type: ignore[arg-type]
+        self._shelves.append(made)
         return made
 
     async def refresh(self) -> None:
