@@ -192,7 +192,7 @@ def test_name_defaults_to_the_id(server: LiveServer, space: dict[str, Any]) -> N
 
 
 def test_create_validation(server: LiveServer, space: dict[str, Any]) -> None:
-    id_problem = "The id must be 1 to 64 letters, digits, '-', '_' or '.' characters."
+    id_problem = "The id must be 1 to 64 letters, digits, '-', '_' or '.' characters, and not only dots."
     with server.client() as http:
         api = Api(http, space)
         for bad_id in ("no!pe", "x" * 65):

@@ -332,7 +332,7 @@ def test_update_needs_the_current_version(server: LiveServer, space: dict[str, A
             api.put(locale_id, writable(created), "v1"),
             400,
             "BadRequest",
-            "The X-Contentful-Version header must be an integer, got 'v1'.",
+            "The X-Contentful-Version header must be a non-negative integer, got 'v1'.",
         )
         assert api.get(locale_id).json() == created
 

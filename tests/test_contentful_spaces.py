@@ -281,7 +281,7 @@ def test_rename_space_failures_change_nothing(server: LiveServer) -> None:
             put({"name": "x"}, "one"),
             400,
             "BadRequest",
-            "The X-Contentful-Version header must be an integer, got 'one'.",
+            "The X-Contentful-Version header must be a non-negative integer, got 'one'.",
         )
         r = put({"name": ""}, "1")
         assert r.status_code == 422 and r.json()["details"]["errors"][0]["name"] == "size"

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from headwater.kontent import pagination
 from headwater.kontent.errors import KontentError
-from headwater.platform import clock, ids, pagination
+from headwater.platform import clock, ids
 from headwater.storage import migrate, objects
 from headwater.storage.database import Database
 from tests.support import LiveServer, kontent_headers, run_async

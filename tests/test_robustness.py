@@ -77,4 +77,4 @@ def test_unknown_paths_methods_and_odd_requests(server: LiveServer, project: dic
             for path in ("/", "/v2", "/v2/", f"/v2/projects/{env}/x/y/z", "/spaces/x/y/z/w/v", "/%ff", "/v2/%00"):
                 r = http.request(method, path)
                 _assert_dialect_error(path, r)
-                assert r.status_code in (401, 404, 405), (method, path, r.status_code)
+                assert r.status_code in (400, 401, 404, 405), (method, path, r.status_code)

@@ -25,7 +25,7 @@ from headwater.contentful import errors as contentful_errors
 from headwater.contentful.routes import routes as contentful_routes
 from headwater.kontent import errors as kontent_errors
 from headwater.kontent.routes import routes as kontent_routes
-from headwater.platform.requests import new_request_id
+from headwater.platform.requests import new_request_id, target_holds_nul
 from headwater.services import Services
 
 log = logging.getLogger("headwater")
@@ -85,6 +85,25 @@ class ErrorGuard:
             await response(scope, receive, send)
 
 
+class TargetGuard:
+    """Refuse U+0000 in the path or query string before any route sees it (the NUL rule of
+    `platform.requests`), so no identifier or filter value carrying it reaches storage."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and target_holds_nul(scope["path"], scope["query_string"]):
+            request_id = new_request_id()
+            if is_kontent(scope["path"]):
+                response = kontent_errors.bad_path_character().response(request_id)
+            else:
+                response = contentful_errors.bad_path_character().response(request_id)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 async def bench_hello(request: Request) -> Response:
     """The benchmark baseline: a bare Starlette JSON endpoint on the same server."""
     return Response(msgspec.json.encode({"hello": "world"}), media_type="application/json")
@@ -115,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: http_exception},
     )
+    app.add_middleware(TargetGuard)
     app.add_middleware(ErrorGuard)
     return app
 

@@ -100,9 +100,8 @@ async def put_environment(call: Call) -> Response:
             raise errors.not_found("Environment", env_id, space=space.id)
         problems: list[dict[str, Any]] = []
         if not ids.is_contentful_id(env_id):
-            problems.append(
-                invalid("sys.id", env_id, "The id must be 1 to 64 letters, digits, '-', '_' or '.' characters.")
-            )
+            message = "The id must be 1 to 64 letters, digits, '-', '_' or '.' characters, and not only dots."
+            problems.append(invalid("sys.id", env_id, message))
         name = check_name(body, problems, default=env_id)
         if problems:
             raise errors.validation_failed(problems)

@@ -92,6 +92,15 @@ def payload_too_large(limit: int) -> ContentfulError:
     )
 
 
+def unsupported_media_type(message: str) -> ContentfulError:
+    # The hosted 415's `sys.id` is not recorded anywhere available; this is its HTTP reason phrase.
+    return ContentfulError(415, "UnsupportedMediaType", message)
+
+
+def bad_path_character() -> ContentfulError:
+    return bad_request("The request URL contains the character U+0000, which is not allowed.")
+
+
 def rate_limited() -> ContentfulError:
     return ContentfulError(
         429,

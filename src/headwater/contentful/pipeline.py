@@ -19,7 +19,15 @@ from starlette.responses import Response
 from headwater.contentful import errors
 from headwater.contentful.errors import ContentfulError
 from headwater.platform.auth import Principal, Verdict
-from headwater.platform.requests import BodyTooLarge, MalformedJson, decode_json, new_request_id, read_body
+from headwater.platform.requests import (
+    BodyTooLarge,
+    MalformedJson,
+    NulCharacter,
+    UnsupportedMediaType,
+    new_request_id,
+    parse_wire_int,
+    read_json_body,
+)
 from headwater.services import Services
 from headwater.storage import tenancy
 from headwater.storage.tenancy import Environment, Space
@@ -50,13 +58,15 @@ class Call:
 
     async def json(self) -> Any:
         try:
-            body = await read_body(self.request, self.services.settings.max_body_bytes)
+            return await read_json_body(self.request, self.services.settings.max_body_bytes)
         except BodyTooLarge as exc:
             raise errors.payload_too_large(exc.limit) from None
-        try:
-            return decode_json(body)
+        except UnsupportedMediaType as exc:
+            raise errors.unsupported_media_type(str(exc)) from None
         except MalformedJson as exc:
             raise errors.invalid_json(str(exc)) from None
+        except NulCharacter as exc:
+            raise errors.bad_request(str(exc)) from None
 
     async def json_object(self) -> dict[str, Any]:
         body = await self.json()
@@ -71,10 +81,10 @@ class Call:
             if required:
                 raise errors.version_mismatch()
             return None
-        try:
-            return int(raw.strip())
-        except ValueError:
-            raise errors.bad_request(f"The X-Contentful-Version header must be an integer, got '{raw}'.") from None
+        version = parse_wire_int(raw.strip())
+        if version is None:
+            raise errors.bad_request(f"The X-Contentful-Version header must be a non-negative integer, got '{raw}'.")
+        return version
 
     async def space(self, space_id: str) -> Space:
         """The space, if it exists and the token's user belongs to its organization."""

@@ -97,5 +97,13 @@ def payload_too_large(limit: int) -> KontentError:
     return KontentError(413, 0, f"The request body is too large. The maximum size is {limit} bytes.")
 
 
+def unsupported_media_type(message: str) -> KontentError:
+    return KontentError(415, 0, message)
+
+
+def bad_path_character() -> KontentError:
+    return KontentError(400, 0, "The request URL contains the character U+0000, which is not allowed.")
+
+
 def internal_error() -> KontentError:
     return KontentError(500, 0, "Something went wrong on our side. Try your request again after a few seconds.")

@@ -16,11 +16,18 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from headwater.kontent import errors
+from headwater.kontent import errors, pagination
 from headwater.kontent.errors import KontentError
-from headwater.platform import ids, pagination
+from headwater.platform import ids
 from headwater.platform.auth import Principal, Verdict
-from headwater.platform.requests import BodyTooLarge, MalformedJson, decode_json, new_request_id, read_body
+from headwater.platform.requests import (
+    BodyTooLarge,
+    MalformedJson,
+    NulCharacter,
+    UnsupportedMediaType,
+    new_request_id,
+    read_json_body,
+)
 from headwater.services import Services
 from headwater.storage.tenancy import Environment
 
@@ -48,13 +55,15 @@ class Call:
 
     async def json(self) -> Any:
         try:
-            body = await read_body(self.request, self.services.settings.max_body_bytes)
+            return await read_json_body(self.request, self.services.settings.max_body_bytes)
         except BodyTooLarge as exc:
             raise errors.payload_too_large(exc.limit) from None
-        try:
-            return decode_json(body)
+        except UnsupportedMediaType as exc:
+            raise errors.unsupported_media_type(str(exc)) from None
         except MalformedJson as exc:
             raise errors.invalid(f"The request body is not valid JSON: {exc}") from None
+        except NulCharacter as exc:
+            raise errors.invalid(str(exc)) from None
 
     async def body_as(self, model: type[T]) -> T:
         return convert(await self.json(), model)

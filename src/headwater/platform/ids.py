@@ -46,4 +46,7 @@ def contentful_space_id() -> str:
 
 
 def is_contentful_id(value: str) -> bool:
-    return bool(CONTENTFUL_ID_RE.match(value))
+    """The hosted id rule `^[a-zA-Z0-9-_.]{1,64}$`, less ids made only of dots: `.` and `..` are
+    path segments that clients and proxies normalise away, so such an object could never be
+    addressed again."""
+    return bool(CONTENTFUL_ID_RE.fullmatch(value)) and value.strip(".") != ""

@@ -19,6 +19,7 @@ import msgspec
 from starlette.requests import Request
 
 from headwater.kontent.errors import KontentError
+from headwater.platform.requests import MAX_WIRE_INT
 from headwater.storage import objects
 from headwater.storage.database import Connection
 from headwater.storage.objects import StoredObject
@@ -54,7 +55,7 @@ def decode_token(token: str, kind: str) -> int:
     if not isinstance(payload, dict) or payload.get("k") != kind:
         raise invalid_token()
     seq = payload.get("s")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq <= MAX_WIRE_INT:
         raise invalid_token()
     return seq
 
