@@ -3,17 +3,13 @@
 # lint, type check, unit + HTTP tests on SQLite and PostgreSQL, end-to-end tests with the SDKs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e ".[test]"
+source scripts/venv.sh
+hw_ensure_venv test
 if [ -f tests/e2e/node/package.json ]; then
   if command -v npm >/dev/null 2>&1; then
     (cd tests/e2e/node && npm ci --no-audit --no-fund --loglevel=error)
   else
-    echo "npm not found: the JS SDK end-to-end tests will be skipped" >&2
+    echo "npm not found: the JS SDK end-to-end tests will be skipped (they need Node.js 20 or newer)" >&2
   fi
 fi
 echo "== ruff"; .venv/bin/ruff check src tests bench

@@ -135,10 +135,18 @@ def start_headwater(
     return HeadwaterProcess(spawn_server(database_url, data_dir, *extra_args, env=extra_env, label=label))
 
 
+MIN_NODE_MAJOR = 20
+
+
 def node_problem() -> str | None:
     """None when the JS SDK scripts can run, else why not."""
-    if shutil.which("node") is None:
-        return "`node` is not on PATH"
+    node = shutil.which("node")
+    if node is None:
+        return "`node` is not on PATH (the JS SDK tests need Node.js 20 or newer)"
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    major = version.lstrip("v").split(".", 1)[0]
+    if not major.isdigit() or int(major) < MIN_NODE_MAJOR:
+        return f"Node.js {version or '(unknown version)'} is too old: the JS SDK tests need {MIN_NODE_MAJOR} or newer"
     for package in ("@kontent-ai/management-sdk", "contentful-management"):
         if not (NODE_DIR / "node_modules" / package / "package.json").is_file():
             missing = NODE_DIR / "node_modules" / package
