@@ -284,8 +284,8 @@ def test_url_slug_depends_on_a_snippet_element(api: Api) -> None:
         (text("X", default={"value": "x"}), "default must be an object"),
         ({"name": "R", "type": "rich_text", "allowed_blocks": ["video"]}, "allowed_blocks contains unknown values"),
         (
-            {"name": "R", "type": "rich_text", "allowed_formatting": ["bold", "unstyled"]},
-            "'unstyled' must be the first",
+            {"name": "R", "type": "rich_text", "allowed_formatting": ["bold", "bold"]},
+            "allowed_formatting contains duplicate values",
         ),
         ({"name": "R", "type": "rich_text", "is_non_localizable": True}, "cannot be non-localizable"),
         ({"name": "R", "type": "rich_text", "allowed_image_types": "png"}, "must be 'adjustable' or 'any'"),
@@ -342,6 +342,7 @@ def test_url_slug_depends_on_a_snippet_element(api: Api) -> None:
             "element {codename: z}",
         ),
         ({"type": "guidelines"}, "guidelines is required"),
+        ({"type": "guidelines", "guidelines": 5}, "guidelines is required and must be a string"),
         ({"type": "snippet"}, "snippet is required"),
         ({"type": "snippet", "snippet": {"codename": "nope"}}, "snippet {codename: nope} was not found"),
         (

@@ -240,9 +240,10 @@ def test_invalid_operations_change_nothing(api: Api, ops: list[dict[str, Any]], 
             "positive",
         ),
         (
-            [op("addInto", "/elements/codename:body/allowed_formatting", ["bold", "unstyled"])],
-            "'unstyled' must be the first",
+            [op("replace", "/elements/codename:title/maximum_text_length", {"value": 2**31, "applies_to": "words"})],
+            "no greater than 2147483647",
         ),
+        ([op("replace", "/elements/codename:title/validation_regex", {"regex": "("})], "not a valid JavaScript"),
     ],
 )
 def test_invalid_results_change_nothing(api: Api, ops: list[dict[str, Any]], fragment: str) -> None:

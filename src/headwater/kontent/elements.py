@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from regress import Regex, RegressError
+
 from headwater.kontent import codenames, references
 from headwater.kontent.references import InvalidReference, Reference
 from headwater.platform import clock, ids
@@ -33,6 +35,11 @@ TAXONOMY_TERM = "taxonomy_term"
 MAX_NAME_LENGTH = 50
 MAX_SNIPPET_CODENAME_LENGTH = 50
 MAX_OPTION_CODENAME_LENGTH = 210
+# Bounds of the integer settings. The hosted reference states none; the official .NET Management SDK
+# models counts, text lengths and image dimensions as `int` and the two byte sizes as `long`, so values
+# past those types cannot be real hosted settings (and would not survive a round trip through that SDK).
+MAX_INT32 = 2**31 - 1
+MAX_INT64 = 2**63 - 1
 ELEMENT_TYPES = (
     "text",
     "rich_text",
@@ -105,6 +112,22 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
 }
 REF_LISTS = ("allowed_content_types", "allowed_item_link_types", "allowed_elements")
 _FLAGS_RE = re.compile(r"[gimsuy]*")
+
+
+def js_regex_problem(pattern: str, flags: str) -> str | None:
+    """Why `pattern` does not compile as a JavaScript `RegExp` with `flags`, or None when it does.
+
+    The hosted service validates patterns in the browser, so the flavour is ECMAScript: named groups
+    `(?<year>…)`, `\\p{L}` under `u` and `[^]` are valid there and not in Python's `re`. The `regress`
+    engine implements ECMA-262 syntax, including the web-compatibility grammar used without `u`.
+    """
+    try:
+        Regex(pattern, flags)
+    except RegressError as exc:
+        return str(exc)
+    except UnicodeEncodeError:  # a lone surrogate; JSON bodies cannot carry one, stored data might
+        return "Lone surrogates are not supported"
+    return None
 
 
 def settable(element_type: str) -> tuple[str, ...]:
@@ -224,13 +247,14 @@ class Normalizer:
         seen.add(value)
         return value
 
-    def _positive_int(self, value: Any, where: str, *, nullable: bool = True) -> int | None:
+    def _positive_int(self, value: Any, where: str, *, nullable: bool = True, maximum: int = MAX_INT32) -> int | None:
+        """A whole number in 1..maximum; JSON `true`, `1.5` and `1.0` are not whole numbers here."""
         if value is None:
             if not nullable:
                 self.fail(f"{where} is required.")
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.fail(f"{where} must be a positive whole number.")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+            self.fail(f"{where} must be a positive whole number no greater than {maximum}.")
             return None
         return value
 
@@ -267,12 +291,19 @@ class Normalizer:
         if not isinstance(value, dict):
             self.fail(f"{where} must be an object with at least 'regex', or null.")
             return None
-        regex = self._string(value.get("regex"), f"{where}.regex", required=True)
-        flags = self._string(value.get("flags"), f"{where}.flags", required=False)
-        if flags is not None and not _FLAGS_RE.fullmatch(flags):
-            self.fail(f"{where}.flags may contain only the regular expression flags g, i, m, s, u and y.")
-        message = self._string(value.get("validation_message"), f"{where}.validation_message", required=False)
         active = self._bool(value.get("is_active"), f"{where}.is_active")
+        regex = value.get("regex")
+        if not isinstance(regex, str) or (active and not regex):
+            # An inactive rule with an empty pattern is what projects export for "no rule".
+            self.fail(f"{where}.regex is required: a string, nonempty while the rule is active.")
+            regex = None
+        flags = self._string(value.get("flags"), f"{where}.flags", required=False)
+        if flags is not None and (not _FLAGS_RE.fullmatch(flags) or len(set(flags)) != len(flags)):
+            self.fail(f"{where}.flags may contain only the regular expression flags g, i, m, s, u and y, once each.")
+            flags = None
+        elif regex and (problem := js_regex_problem(regex, flags or "")) is not None:
+            self.fail(f"{where}.regex is not a valid JavaScript regular expression: {problem}.")
+        message = self._string(value.get("validation_message"), f"{where}.validation_message", required=False)
         if regex is None:
             return None
         return {"regex": regex, "flags": flags, "validation_message": message, "is_active": active}
@@ -523,7 +554,12 @@ class Normalizer:
             self._snippet_element(raw, where, element)
             return element
         if kind == "guidelines":
-            element["guidelines"] = self._string(raw.get("guidelines"), f"{where}.guidelines", required=True)
+            # Empty guidelines are valid: environment restores send `""` for a cleared guidelines block.
+            guidelines = raw.get("guidelines")
+            if not isinstance(guidelines, str):
+                self.fail(f"{where}.guidelines is required and must be a string.")
+                guidelines = None
+            element["guidelines"] = guidelines
             return element
         if kind == "taxonomy":
             self._taxonomy(raw, where, element)
@@ -565,7 +601,9 @@ class Normalizer:
         element["maximum_text_length"] = self._text_length(
             raw.get("maximum_text_length"), f"{where}.maximum_text_length"
         )
-        element["maximum_image_size"] = self._positive_int(raw.get("maximum_image_size"), f"{where}.maximum_image_size")
+        element["maximum_image_size"] = self._positive_int(
+            raw.get("maximum_image_size"), f"{where}.maximum_image_size", maximum=MAX_INT64
+        )
         for prop in ("allowed_content_types", "allowed_item_link_types"):
             element[prop] = self._ref_list(raw.get(prop), f"{where}.{prop}", self._resolve_type)
         element["image_width_limit"] = self._limit(raw.get("image_width_limit"), f"{where}.image_width_limit")
@@ -574,9 +612,8 @@ class Normalizer:
             raw.get("allowed_image_types"), f"{where}.allowed_image_types"
         )
         for prop, allowed in STRING_LISTS.items():
+            # Any order: the lists are sets (the hosted API and its SDKs do not order them).
             element[prop] = self._string_list(raw.get(prop), f"{where}.{prop}", allowed)
-            if "unstyled" in element[prop] and element[prop][0] != "unstyled":
-                self.fail(f"{where}.{prop}: 'unstyled' must be the first value when present.")
 
     def _image_types(self, value: Any, where: str) -> str:
         if value is None:
@@ -662,7 +699,9 @@ class Normalizer:
 
     def _asset(self, raw: Doc, where: str, element: Doc) -> None:
         element["asset_count_limit"] = self._limit(raw.get("asset_count_limit"), f"{where}.asset_count_limit")
-        element["maximum_file_size"] = self._positive_int(raw.get("maximum_file_size"), f"{where}.maximum_file_size")
+        element["maximum_file_size"] = self._positive_int(
+            raw.get("maximum_file_size"), f"{where}.maximum_file_size", maximum=MAX_INT64
+        )
         element["allowed_file_types"] = self._image_types(raw.get("allowed_file_types"), f"{where}.allowed_file_types")
         element["image_width_limit"] = self._limit(raw.get("image_width_limit"), f"{where}.image_width_limit")
         element["image_height_limit"] = self._limit(raw.get("image_height_limit"), f"{where}.image_height_limit")
