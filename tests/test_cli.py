@@ -13,8 +13,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from headwater.storage.database import sqlalchemy_url
-from tests.support import contentful_headers, eventually, kontent_headers, spawn_server
+from headwater.storage import tenancy
+from headwater.storage.database import Database, sqlalchemy_url
+from tests.support import LiveServer, contentful_headers, eventually, kontent_headers, run_async, spawn_server
 
 
 def hw(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -66,6 +67,59 @@ def test_provisioning_commands_and_serve(backend_url: str, tmp_path: Path) -> No
     listing = hw_json("project", "list", "--json", *storage)
     assert project["project_id"] in [p["project_id"] for p in listing["projects"]]
     assert space["space_id"] in [s["space_id"] for s in hw_json("space", "list", "--json", *storage)["spaces"]]
+
+
+def test_space_and_token_targets(server: LiveServer, tmp_path: Path) -> None:
+    """Each `space create` is its own tenant unless `--organization`; tokens target a user or an owner."""
+    storage = ["--data-dir", str(tmp_path), "--database-url", server.db_url]
+    a = hw_json("space", "create", "--name", "A", "--json", *storage)
+    b = hw_json("space", "create", "--name", "B", "--json", *storage)
+    assert a["organization_id"] != b["organization_id"] and a["user_id"] != b["user_id"]
+    joined = hw_json("space", "create", "--name", "A2", "--organization", a["organization_id"], "--json", *storage)
+    assert (joined["organization_id"], joined["user_id"]) == (a["organization_id"], a["user_id"])
+    for_b = hw_json("token", "create", "--user", b["user_id"], "--json", *storage)
+    assert (for_b["user_id"], for_b["organization_id"]) == (b["user_id"], b["organization_id"])
+    for_a = hw_json("token", "create", "--organization", a["organization_id"], "--json", *storage)
+    assert (for_a["user_id"], for_a["organization_id"]) == (a["user_id"], a["organization_id"])
+    default = hw_json("token", "create", "--json", *storage)
+    assert default["user_id"] == run_async(_first_user_id, server.db_url)
+    spaces = {s["space_id"]: s for s in hw_json("space", "list", "--json", *storage)["spaces"]}
+    assert spaces[joined["space_id"]]["owner_user_id"] == a["user_id"]
+    assert spaces[b["space_id"]]["organization_id"] == b["organization_id"]
+
+    def visible(http: httpx.Client, token: str) -> list[str]:
+        listed = http.get("/spaces", headers=contentful_headers(token)).json()
+        return sorted(s["sys"]["id"] for s in listed["items"])
+
+    with server.client() as http:
+        assert visible(http, for_a["cma_token"]) == sorted([a["space_id"], joined["space_id"]])
+        assert visible(http, a["cma_token"]) == visible(http, for_a["cma_token"])
+        assert visible(http, for_b["cma_token"]) == [b["space_id"]]
+        r = http.get(f"/spaces/{a['space_id']}", headers=contentful_headers(for_b["cma_token"]))
+        assert r.status_code == 404 and r.json()["sys"]["id"] == "NotFound"
+
+
+async def _first_user_id(db: Database) -> str | None:
+    async with db.read() as conn:
+        user = await tenancy.first_user(conn)
+    return user.id if user else None
+
+
+def test_token_targets_errors_and_default_on_an_empty_database(tmp_path: Path) -> None:
+    storage = ["--data-dir", str(tmp_path)]
+    r = hw("space", "create", "--name", "X", "--organization", "nope", *storage, check=False)
+    assert r.returncode != 0 and "no Contentful organization with id nope" in r.stderr
+    r = hw("token", "create", "--user", "nope", *storage, check=False)
+    assert r.returncode != 0 and "no Contentful user with id nope" in r.stderr
+    r = hw("token", "create", "--user", "u", "--organization", "o", *storage, check=False)
+    assert r.returncode == 2 and "not allowed with" in r.stderr
+    # No user yet: the default token gets a new user with their own organization, and stays theirs.
+    first = hw_json("token", "create", "--json", *storage)
+    again = hw_json("token", "create", "--json", *storage)
+    assert first["organization_id"] and (again["user_id"], again["organization_id"]) == (
+        first["user_id"],
+        first["organization_id"],
+    )
 
 
 def test_unknown_project_and_key_are_clear_errors(tmp_path: Path) -> None:

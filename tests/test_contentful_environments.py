@@ -295,9 +295,9 @@ def test_unknown_space_and_foreign_token(server: LiveServer, space: dict[str, An
     with server.client() as http:
         r = http.get("/spaces/nonexistent12/environments", headers=contentful_headers(space["cma_token"]))
         assert_error(r, 404, "NotFound", NOT_FOUND, {"type": "Space", "id": "nonexistent12"})
-        # Both spaces belong to the default user's organization, so either token reaches either space.
+        # Each provisioned space has its own organization and user: a foreign space looks like no space.
         r = http.get(f"/spaces/{other['space_id']}/environments", headers=contentful_headers(space["cma_token"]))
-        assert r.status_code == 200
+        assert_error(r, 404, "NotFound", NOT_FOUND, {"type": "Space", "id": other["space_id"]})
 
 
 def test_python_sdk_round_trip(server: LiveServer, space: dict[str, Any]) -> None:

@@ -25,7 +25,8 @@ from headwater.contentful import errors as contentful_errors
 from headwater.contentful.routes import routes as contentful_routes
 from headwater.kontent import errors as kontent_errors
 from headwater.kontent.routes import routes as kontent_routes
-from headwater.platform.requests import new_request_id, target_holds_nul
+from headwater.platform.requestlimits import RequestLimits
+from headwater.platform.requests import new_request_id
 from headwater.services import Services
 
 log = logging.getLogger("headwater")
@@ -49,6 +50,19 @@ def error_response(path: str, status: int, method: str, allow: str = "") -> Resp
         # The hosted CMA answers a wrong method like an unknown path (404 UnknownRoute).
         return contentful_errors.unknown_route().response(request_id)
     return contentful_errors.server_error().response(request_id)
+
+
+# The hosted CMA documents no body for these; ids follow the reason phrase, like RequestEntityTooLarge.
+CONTENTFUL_LIMIT_IDS = {408: "RequestTimeout", 414: "RequestUriTooLong", 431: "RequestHeaderFieldsTooLarge"}
+
+
+def limit_response(path: str, status: int, message: str) -> Response:
+    """A request refused by the server-level limits (400, 408, 414, 431), in the dialect's error shape."""
+    request_id = new_request_id()
+    if is_kontent(path):
+        return kontent_errors.KontentError(status, 0, message).response(request_id)
+    error_id = CONTENTFUL_LIMIT_IDS.get(status, "BadRequest")
+    return contentful_errors.ContentfulError(status, error_id, message).response(request_id)
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
@@ -85,25 +99,6 @@ class ErrorGuard:
             await response(scope, receive, send)
 
 
-class TargetGuard:
-    """Refuse U+0000 in the path or query string before any route sees it (the NUL rule of
-    `platform.requests`), so no identifier or filter value carrying it reaches storage."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and target_holds_nul(scope["path"], scope["query_string"]):
-            request_id = new_request_id()
-            if is_kontent(scope["path"]):
-                response = kontent_errors.bad_path_character().response(request_id)
-            else:
-                response = contentful_errors.bad_path_character().response(request_id)
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
 async def bench_hello(request: Request) -> Response:
     """The benchmark baseline: a bare Starlette JSON endpoint on the same server."""
     return Response(msgspec.json.encode({"hello": "world"}), media_type="application/json")
@@ -134,7 +129,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: http_exception},
     )
-    app.add_middleware(TargetGuard)
+    # Inside ErrorGuard: the limits answer before routing and catch their own body timeout.
+    app.add_middleware(
+        RequestLimits,
+        refuse=limit_response,
+        max_url_bytes=settings.max_url_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        body_timeout=settings.body_timeout_seconds,
+    )
     app.add_middleware(ErrorGuard)
     return app
 

@@ -68,8 +68,8 @@ def cmd_project(args: argparse.Namespace) -> int:
 def cmd_space(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.action == "create":
-        result = _run(settings, lambda db: provisioning.create_space(db, args.name))
-        keys = ("organization_id", "space_id", "environment_id", "cma_token", "token_id")
+        result = _run(settings, lambda db: provisioning.create_space(db, args.name, organization_id=args.organization))
+        keys = ("organization_id", "space_id", "environment_id", "cma_token", "token_id", "user_id")
         _emit({k: result[k] for k in keys}, args.json)
     else:
         result = _run(settings, provisioning.inventory)
@@ -90,7 +90,10 @@ def cmd_key(args: argparse.Namespace) -> int:
 def cmd_token(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.action == "create":
-        result = _run(settings, lambda db: provisioning.create_token(db, args.name))
+        result = _run(
+            settings,
+            lambda db: provisioning.create_token(db, args.name, user_id=args.user, organization_id=args.organization),
+        )
     else:
         result = _run(settings, lambda db: provisioning.revoke_key(db, args.token_id))
     _emit(result, args.json)
@@ -157,8 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     space_p = sub.add_parser("space", help="Contentful spaces")
     space_sub = space_p.add_subparsers(dest="action", required=True)
-    create = space_sub.add_parser("create")
+    create = space_sub.add_parser("create", help="a space in a new organization (or --organization)")
     create.add_argument("--name", required=True)
+    create.add_argument(
+        "--organization",
+        metavar="ORG_ID",
+        default=None,
+        help="join this organization instead; the token is then its owner's",
+    )
     listing = space_sub.add_parser("list")
     for p in (create, listing):
         _storage_options(p)
@@ -179,8 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     token_p = sub.add_parser("token", help="Contentful personal access tokens")
     token_sub = token_p.add_subparsers(dest="action", required=True)
-    create = token_sub.add_parser("create")
+    create = token_sub.add_parser("create", help="a token of a user (default: the first user Headwater made)")
     create.add_argument("--name", default="Headwater CLI token")
+    whose = create.add_mutually_exclusive_group()
+    whose.add_argument("--user", metavar="USER_ID", default=None, help="the token's user")
+    whose.add_argument("--organization", metavar="ORG_ID", default=None, help="a token of this organization's owner")
     revoke = token_sub.add_parser("revoke")
     revoke.add_argument("token_id")
     for p in (create, revoke):

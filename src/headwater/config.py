@@ -33,9 +33,20 @@ class Settings:
     redis_url: str = ""
     kontent_page_size: int = 100
     max_body_bytes: int = 4 * 1024 * 1024
+    # Server-level limits (platform/requestlimits.py; granian's own limits in serve.run sit above).
+    max_url_bytes: int = 16 * 1024
+    max_header_bytes: int = 32 * 1024
+    body_timeout_seconds: float = 10.0
+    header_timeout_seconds: float = 10.0
     auth_cache_seconds: float = 60.0
     bench_routes: bool = False
     log_level: str = "info"
+    # Fixed development credentials: made to exist on every start (provisioning.fixed_credentials).
+    dev_project_id: str = ""
+    dev_environment_id: str = ""
+    dev_management_api_key: str = ""
+    dev_space_id: str = ""
+    dev_cma_token: str = ""
 
     @property
     def effective_database_url(self) -> str:

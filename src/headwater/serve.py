@@ -14,46 +14,68 @@ from headwater.storage.database import open_database
 
 
 async def _bootstrap(settings: Settings) -> dict[str, Any] | None:
-    """Create the demo project and space when the database holds no tenant yet."""
-    db = await open_database(settings.effective_database_url)
+    """Demo tenants on an empty database; the fixed development credentials (if set) on every start.
+
+    Bad or conflicting fixed credentials stop the start with a message instead of a traceback.
+    """
     try:
-        if not await provisioning.is_empty(db):
-            return None
-        project = await provisioning.create_project(db, "Demo project")
-        space = await provisioning.create_space(db, "Demo space")
-        return {"project": project, "space": space}
-    finally:
-        await db.close()
+        fixed = provisioning.fixed_credentials(settings)
+        db = await open_database(settings.effective_database_url)
+        try:
+            return await provisioning.bootstrap(db, fixed)
+        finally:
+            await db.close()
+    except provisioning.ProvisioningError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
+LIST_HINT = [
+    "List tenants with `headwater project list` and `headwater space list` (from a checkout:",
+    "`./scripts/headwater project list`); create credentials with `headwater key create --project ID`",
+    "and `headwater token create --organization ORG_ID`.",
+]
 
 
 def connection_banner(settings: Settings, created: dict[str, Any] | None) -> str:
+    """How to connect: the tenants this start created or checked (fixed credentials), else how to list."""
     host = "localhost" if settings.host in ("0.0.0.0", "127.0.0.1", "::") else settings.host
     base = f"{settings.scheme}://{host}:{settings.port}"
     insecure = "false" if settings.scheme == "https" else "true"
     lines = [f"Headwater listening on {base}  (data: {settings.data_dir}, database: {_db_label(settings)})", ""]
     if created is None:
-        lines += [
-            "Tenants already exist. List them with `headwater project list` and `headwater space list`;",
-            "create credentials with `headwater key create --project ID` and `headwater token create`.",
-        ]
+        lines += ["Tenants already exist.", *LIST_HINT]
         return "\n".join(lines)
-    project, space = created["project"], created["space"]
-    lines += [
-        "Kontent.ai Management API v2 (demo project created)",
-        f"  baseUrl:           {base}/v2",
-        f"  environmentId:     {project['environment_id']}",
-        f"  projectId:         {project['project_id']}",
-        f"  apiKey:            {project['management_api_key']}",
-        "",
-        "Contentful Content Management API (demo space created)",
-        f"  host:              {host}:{settings.port}   (insecure: {insecure}; no scheme in `host`)",
-        f"  spaceId:           {space['space_id']}   environment: master",
-        f"  organizationId:    {space['organization_id']}",
-        f"  accessToken:       {space['cma_token']}",
-        "",
-        "The keys are shown once; they are stored hashed.",
-    ]
-    return "\n".join(lines)
+    project, space = created.get("project"), created.get("space")
+    if project is not None:
+        lines += [
+            f"Kontent.ai Management API v2 ({_origin(project, 'demo project created')})",
+            f"  baseUrl:           {base}/v2",
+            f"  environmentId:     {project['environment_id']}",
+            f"  projectId:         {project['project_id']}",
+            f"  apiKey:            {project['management_api_key']}",
+            "",
+        ]
+    if space is not None:
+        lines += [
+            f"Contentful Content Management API ({_origin(space, 'demo space created')})",
+            f"  host:              {host}:{settings.port}   (insecure: {insecure}; no scheme in `host`)",
+            f"  spaceId:           {space['space_id']}   environment: master",
+            f"  organizationId:    {space['organization_id']}",
+            f"  accessToken:       {space['cma_token']}",
+            "",
+        ]
+    shown = [t for t in (project, space) if t is not None]
+    if any(not t.get("fixed") for t in shown):
+        lines.append("The demo keys are shown once; they are stored hashed.")
+    if len(shown) < 2 or any(t.get("fixed") for t in shown):
+        lines += LIST_HINT
+    return "\n".join(lines).rstrip("\n")
+
+
+def _origin(tenant: dict[str, Any], demo: str) -> str:
+    if not tenant.get("fixed"):
+        return demo
+    return "fixed development credentials, created" if tenant.get("created") else "fixed development credentials"
 
 
 def _db_label(settings: Settings) -> str:
@@ -67,6 +89,7 @@ def _db_label(settings: Settings) -> str:
 def run(settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings, HTTP2Settings
 
     try:
         migrate.prepare(settings.effective_database_url)
@@ -88,6 +111,11 @@ def run(settings: Settings) -> int:
         from pathlib import Path
 
         kwargs.update(ssl_cert=Path(cert), ssl_key=Path(key))
+    # granian's hard limits sit far above the app's (platform/requestlimits.py), so requests in
+    # between get the dialect's 414/431 rather than granian's empty one. hyper caps the request target
+    # at 64 KiB by itself. The header read timeout (granian allows 1 ms–60 s) also ends idle keep-alive.
+    head_limit = max(HTTP1Settings.max_buffer_size, 4 * (settings.max_url_bytes + settings.max_header_bytes))
+    header_timeout_ms = min(60_000, max(1, round(settings.header_timeout_seconds * 1000)))
     server = Granian(
         "headwater.app:create_app_from_env",
         address=settings.host,
@@ -96,6 +124,8 @@ def run(settings: Settings) -> int:
         workers=settings.workers,
         factory=True,
         log_level=settings.log_level,  # type: ignore[arg-type]
+        http1_settings=HTTP1Settings(header_read_timeout=header_timeout_ms, max_buffer_size=head_limit),
+        http2_settings=HTTP2Settings(max_headers_size=head_limit),
         **kwargs,
     )
     server.serve()

@@ -97,10 +97,6 @@ def unsupported_media_type(message: str) -> ContentfulError:
     return ContentfulError(415, "UnsupportedMediaType", message)
 
 
-def bad_path_character() -> ContentfulError:
-    return bad_request("The request URL contains the character U+0000, which is not allowed.")
-
-
 def rate_limited() -> ContentfulError:
     return ContentfulError(
         429,

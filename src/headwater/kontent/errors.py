@@ -101,9 +101,5 @@ def unsupported_media_type(message: str) -> KontentError:
     return KontentError(415, 0, message)
 
 
-def bad_path_character() -> KontentError:
-    return KontentError(400, 0, "The request URL contains the character U+0000, which is not allowed.")
-
-
 def internal_error() -> KontentError:
     return KontentError(500, 0, "Something went wrong on our side. Try your request again after a few seconds.")

@@ -124,6 +124,24 @@ async def organizations_of(conn: Connection, user_id: str) -> list[Organization]
     return [Organization(*r) for r in rows]
 
 
+async def get_organization(conn: Connection, organization_id: str) -> Organization | None:
+    row = await conn.fetchone(
+        "SELECT id, name, created_at, updated_at FROM organizations WHERE id = ?", (organization_id,)
+    )
+    return Organization(*row) if row else None
+
+
+async def organization_owner(conn: Connection, organization_id: str) -> User | None:
+    """Whom the CLI acts for in an organization: its earliest owner, else its earliest member."""
+    row = await conn.fetchone(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.created_at, u.updated_at FROM users u "
+        "JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = ? "
+        "ORDER BY CASE WHEN m.role = 'owner' THEN 0 ELSE 1 END, u.created_at, u.id LIMIT 1",
+        (organization_id,),
+    )
+    return User(*row) if row else None
+
+
 async def all_organizations(conn: Connection) -> list[Organization]:
     rows = await conn.fetchall("SELECT id, name, created_at, updated_at FROM organizations ORDER BY created_at, id")
     return [Organization(*r) for r in rows]
