@@ -350,3 +350,54 @@ def test_dots_inside_an_id_stay_valid(t: Tenants) -> None:
     r = t.http.put(t.c("/environments/release.1"), headers=t.ch(), json={"name": "Release 1"})
     assert r.status_code == 201, r.text
     assert r.json()["sys"]["id"] == "release.1"
+
+
+# -- nesting and trailing slashes (found by the property suite) ------------------------------------
+
+
+def nested(depth: int) -> str:
+    """`depth` steps of `[{"a": …}]` as JSON text (json.dumps itself recurses too deeply for 900)."""
+    return '[{"a": ' * depth + "null" + "}]" * depth
+
+
+@pytest.mark.parametrize("depth", [129, 240, 460, 900])
+def test_json_nested_past_256_levels_is_400_everywhere(t: Tenants, depth: int) -> None:
+    """`[{"a": …}]` is two levels per step: 129 steps is just past the limit; 460 once crashed the
+    element copier of types and snippets with a RecursionError (500)."""
+    before_k, before_c = t.kontent_state(), t.contentful_state()
+    deep = nested(depth)
+    for suffix, body in [
+        ("/types", '{"name": "T", "content_groups": DEEP, "elements": []}'.replace("DEEP", deep)),
+        ("/types", '{"name": "T", "elements": [{"name": "x", "type": "text", "guidelines": %}]}'.replace("%", deep)),
+        ("/snippets", '{"name": "S", "elements": DEEP}'.replace("DEEP", deep)),
+        ("/languages", '{"name": "L", "codename": "l", "external_id": DEEP}'.replace("DEEP", deep)),
+    ]:
+        r = t.http.post(t.k(suffix), headers=t.kh(), content=body)
+        assert "nested too deeply" in json.dumps(kontent_error(r, 400, 5)), r.text
+    r = t.http.post(t.c("/environments/master/locales"), headers=t.ch(), content='{"name": DEEP}'.replace("DEEP", deep))
+    assert "nested too deeply" in contentful_error(r, 400, "BadRequest")["message"]
+    assert (t.kontent_state(), t.contentful_state()) == (before_k, before_c)
+
+
+def test_json_at_the_depth_limit_is_judged_by_the_endpoint(t: Tenants) -> None:
+    body = '{"name": "S", "elements": DEEP}'.replace("DEEP", nested(127))
+    r = t.http.post(t.k("/snippets"), headers=t.kh(), content=body)
+    assert "nested too deeply" not in r.text
+    kontent_error(r, 400, 5)
+
+
+@pytest.mark.parametrize(
+    "suffix", ["/types/", "/types/codename/", "/", "/languages/codename/default/", "/collections/"]
+)
+def test_trailing_slashes_are_unknown_kontent_routes_not_redirects(t: Tenants, suffix: str) -> None:
+    r = t.http.get(t.k(suffix), headers=t.kh())
+    kontent_error(r, 404, 0)
+    assert "location" not in r.headers
+
+
+@pytest.mark.parametrize("suffix", ["/", "/environments/", "/environments/master/locales/"])
+def test_trailing_slashes_are_unknown_contentful_routes_not_redirects(t: Tenants, suffix: str) -> None:
+    for method in ("GET", "PUT"):
+        r = t.http.request(method, t.c(suffix), headers=t.ch(), json={"name": "x"})
+        contentful_error(r, 404, "UnknownRoute")
+        assert "location" not in r.headers

@@ -138,6 +138,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         body_timeout=settings.body_timeout_seconds,
     )
     app.add_middleware(ErrorGuard)
+    # Neither hosted API redirects `…/types/` to `…/types`; an empty 307 is no dialect's answer, so a
+    # trailing slash is an unknown route like any other.
+    app.router.redirect_slashes = False
     return app
 
 

@@ -3,7 +3,8 @@ media-type check, strict integers from headers and query strings, and the NUL ru
 
 Every rule about raw input lives here once, so each endpoint inherits it:
 
-- A body must be UTF-8 JSON; invalid UTF-8 (even inside a string) is malformed JSON, not a crash.
+- A body must be UTF-8 JSON; invalid UTF-8 (even inside a string) is malformed JSON, not a crash, and
+  so is JSON nested deeper than `MAX_JSON_DEPTH`.
 - U+0000 is refused everywhere a client can put it (JSON strings and keys, path segments, query
   values): PostgreSQL cannot store it in text, and the hosted APIs refuse control characters in
   identifiers. One rule for both backends keeps stored data portable between them.
@@ -20,6 +21,11 @@ from typing import Any
 import msgspec
 from starlette.requests import Request
 
+# How deeply a JSON body may nest. Real documents stay far below (Contentful rich text and Kontent.ai
+# components with six levels of nesting need a few dozen; a taxonomy at its 100-term depth limit about
+# 200); anything deeper is refused before a domain module walks it recursively (Python's recursion
+# limit would turn it into a 500).
+MAX_JSON_DEPTH = 256
 # The largest integer any query parameter, header or token field may carry: SQL's BIGINT.
 MAX_WIRE_INT = 2**63 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")
@@ -116,11 +122,32 @@ def decode_json(body: bytes) -> Any:
     except UnicodeDecodeError:
         raise MalformedJson("The request body is not valid UTF-8.") from None
     except RecursionError:
-        raise MalformedJson("JSON is nested too deeply") from None
+        raise MalformedJson(f"JSON is nested too deeply: at most {MAX_JSON_DEPTH} levels are allowed.") from None
+    # Depth cannot exceed the number of brackets, so most bodies skip the walk.
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+        raise MalformedJson(f"JSON is nested too deeply: at most {MAX_JSON_DEPTH} levels are allowed.")
     # Only an escaped NUL can produce U+0000 (a raw one is invalid JSON), so most bodies skip the walk.
     if _NUL_ESCAPE in body and _holds_nul(value):
         raise NulCharacter("The request body contains the character U+0000, which is not allowed in any value.")
     return value
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth of decoded JSON (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+            stack.extend((inner, depth) for inner in item)
+    return deepest
 
 
 def _holds_nul(value: Any) -> bool:
