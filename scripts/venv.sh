@@ -18,6 +18,8 @@ hw_ensure_venv() {
       return 0
     fi
   fi
+  # A venv that held the test extras keeps them when pyproject.toml changes under it.
+  [ "$have_extra" = test ] && want=test
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   echo "Installing Headwater into .venv (once) …" >&2
   .venv/bin/pip install --quiet --upgrade pip
