@@ -77,11 +77,17 @@ class RequestLimits:
             message = "The request URL contains the character U+0000, which is not allowed."
             await self.refuse(path, 400, message)(scope, receive, send)
             return
-        if header_bytes(scope) > self.max_header_bytes:
+        size, has_body = header_facts(scope)
+        if size > self.max_header_bytes:
             message = f"The request headers are too large. The maximum total size is {self.max_header_bytes} bytes."
             await self.refuse(path, 431, message)(scope, receive, send)
             return
-        await self._guard_body(scope, receive, send)
+        if has_body:
+            await self._guard_body(scope, receive, send)
+        else:
+            # No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body to wait for,
+            # so most GETs skip the guarded `receive` and its per-request closures.
+            await self.app(scope, receive, send)
 
     async def _guard_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         body_done = False
@@ -133,6 +139,13 @@ def url_bytes(scope: Scope) -> int:
     return size + (1 + len(query) if query else 0)
 
 
-def header_bytes(scope: Scope) -> int:
-    """Total size of header names and values (what proxies and CDNs bound)."""
-    return sum(len(name) + len(value) for name, value in scope.get("headers", ()))
+def header_facts(scope: Scope) -> tuple[int, bool]:
+    """The headers' total size (what proxies and CDNs bound), and whether they announce a body
+    (Content-Length or Transfer-Encoding; HTTP/2 bodies need neither, so HTTP/2 always counts)."""
+    size = 0
+    has_body = scope.get("http_version") == "2"
+    for name, value in scope.get("headers", ()):
+        size += len(name) + len(value)
+        if name == b"content-length" or name == b"transfer-encoding":
+            has_body = True
+    return size, has_body
