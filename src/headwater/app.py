@@ -17,7 +17,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from headwater import health
 from headwater.config import Settings
@@ -25,11 +24,9 @@ from headwater.contentful import errors as contentful_errors
 from headwater.contentful.routes import routes as contentful_routes
 from headwater.kontent import errors as kontent_errors
 from headwater.kontent.routes import routes as kontent_routes
-from headwater.platform.requestlimits import RequestLimits
+from headwater.platform.requestguard import RequestGuard
 from headwater.platform.requests import new_request_id
 from headwater.services import Services
-
-log = logging.getLogger("headwater")
 
 KONTENT_PREFIX = "/v2/"
 
@@ -71,32 +68,9 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return error_response(request.url.path, exc.status_code, request.method, allow)
 
 
-class ErrorGuard:
-    """Last line of defence: an exception escaping everything else becomes a dialect-shaped 500."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
-            if started:
-                raise
-            response = error_response(scope.get("path", "/"), 500, scope.get("method", "GET"))
-            await response(scope, receive, send)
+def server_error(path: str, method: str) -> Response:
+    """The dialect-shaped 500 for an exception that escaped everything else (`RequestGuard`)."""
+    return error_response(path, 500, method)
 
 
 async def bench_hello(request: Request) -> Response:
@@ -129,15 +103,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: http_exception},
     )
-    # Inside ErrorGuard: the limits answer before routing and catch their own body timeout.
+    # Limits before routing, the body timeout, and the last line of defence, in one layer.
     app.add_middleware(
-        RequestLimits,
+        RequestGuard,
         refuse=limit_response,
+        fail=server_error,
         max_url_bytes=settings.max_url_bytes,
         max_header_bytes=settings.max_header_bytes,
         body_timeout=settings.body_timeout_seconds,
     )
-    app.add_middleware(ErrorGuard)
     # Neither hosted API redirects `…/types/` to `…/types`; an empty 307 is no dialect's answer, so a
     # trailing slash is an unknown route like any other.
     app.router.redirect_slashes = False

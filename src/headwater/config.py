@@ -33,7 +33,7 @@ class Settings:
     redis_url: str = ""
     kontent_page_size: int = 100
     max_body_bytes: int = 4 * 1024 * 1024
-    # Server-level limits (platform/requestlimits.py; granian's own limits in serve.run sit above).
+    # Server-level limits (platform/requestguard.py; granian's own limits in serve.run sit above).
     max_url_bytes: int = 16 * 1024
     max_header_bytes: int = 32 * 1024
     body_timeout_seconds: float = 10.0

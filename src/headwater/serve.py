@@ -111,7 +111,7 @@ def run(settings: Settings) -> int:
         from pathlib import Path
 
         kwargs.update(ssl_cert=Path(cert), ssl_key=Path(key))
-    # granian's hard limits sit far above the app's (platform/requestlimits.py), so requests in
+    # granian's hard limits sit far above the app's (platform/requestguard.py), so requests in
     # between get the dialect's 414/431 rather than granian's empty one. hyper caps the request target
     # at 64 KiB by itself. The header read timeout (granian allows 1 ms–60 s) also ends idle keep-alive.
     head_limit = max(HTTP1Settings.max_buffer_size, 4 * (settings.max_url_bytes + settings.max_header_bytes))

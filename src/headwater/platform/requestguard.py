@@ -1,14 +1,18 @@
-"""Server-level request limits: URL length, header size, U+0000 in the target, and how long a body
-may stall.
+"""The one middleware every request passes: server-level limits and the last line of defence.
 
-Checked before routing so that every refusal is answered in the owning dialect's error shape (the
-app passes `refuse`), not with the HTTP server's empty default. granian's own hard limits
-(`serve.run`) sit above these, so only requests beyond both get granian's bare answer.
+Before routing: the URL length (414), U+0000 in the path or query (400, the NUL rule of
+`platform.requests`, so no identifier or filter value carrying it reaches storage) and the header size
+(431). Each refusal is answered in the owning dialect's error shape (the app passes `refuse`), not with
+the HTTP server's empty default; granian's own hard limits (`serve.run`) sit above these, so only
+requests beyond both get granian's bare answer.
 
-The body timeout is an idle timeout: each wait for the next part of the body may last at most
-`body_timeout` seconds, so a slow but steady upload passes while a truncated `Content-Length` body or a
-chunked body that never ends is answered 408 and its connection closed. A client that disconnects
-mid-body is let go quietly (nobody is left to answer), not logged as a server error.
+While the request runs: the body timeout is an idle timeout, so each wait for the next part of the
+body may last at most `body_timeout` seconds; a slow but steady upload passes, while a truncated
+`Content-Length` body or a chunked body that never ends is answered 408 and its connection closed. A
+client that disconnects mid-body is let go quietly (nobody is left to answer). Any other exception that
+escapes everything else becomes the dialect's 500 (the app passes `fail`) unless the response has begun.
+
+One layer rather than several: each ASGI middleware costs a call and closures on every request.
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ log = logging.getLogger("headwater")
 
 Refuse = Callable[[str, int, str], Response]
 """(path, status, message) → the dialect-shaped error response."""
+Fail = Callable[[str, str], Response]
+"""(path, method) → the dialect-shaped 500."""
 
 
 class BodyNotReceived(BaseException):
     """Raised from `receive` when the body will not be completed.
 
     A BaseException (like `CancelledError`) so that the pipelines' `except Exception`, which turns a
-    surprise into a logged 500, lets it through to `RequestLimits`.
+    surprise into a logged 500, lets it through to `RequestGuard`'s own handlers.
     """
 
 
@@ -44,25 +50,25 @@ class BodyAbandoned(BodyNotReceived):
     """The client disconnected before the end of the body: nobody to answer."""
 
 
-class RequestLimits:
-    """ASGI middleware: 414 for long URLs, 400 for U+0000 in the path or query (the NUL rule of
-    `platform.requests`, so no identifier or filter value carrying it reaches storage), 431 for large
-    headers, 408 for stalled bodies."""
+class RequestGuard:
+    """ASGI middleware: 414, 400 (U+0000), 431 before routing; 408 for stalled bodies; 500 for the rest."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
         refuse: Refuse,
+        fail: Fail,
         max_url_bytes: int,
         max_header_bytes: int,
         body_timeout: float,
     ) -> None:
         self.app = app
         self.refuse = refuse
+        self.fail = fail
         self.max_url_bytes = max_url_bytes
         self.max_header_bytes = max_header_bytes
-        self.body_timeout = body_timeout
+        self.body_timeout = body_timeout if body_timeout > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,17 +88,15 @@ class RequestLimits:
             message = f"The request headers are too large. The maximum total size is {self.max_header_bytes} bytes."
             await self.refuse(path, 431, message)(scope, receive, send)
             return
-        if has_body:
-            await self._guard_body(scope, receive, send)
-        else:
-            # No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body to wait for,
-            # so most GETs skip the guarded `receive` and its per-request closures.
-            await self.app(scope, receive, send)
 
-    async def _guard_body(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body_done = False
         started = False
-        timeout = self.body_timeout if self.body_timeout > 0 else None
+        body_done = not has_body
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
 
         async def guarded_receive() -> Message:
             nonlocal body_done
@@ -101,7 +105,7 @@ class RequestLimits:
             if body_done or started:
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), timeout)
+                message = await asyncio.wait_for(receive(), self.body_timeout)
             except TimeoutError:
                 raise BodyReadTimeout from None
             if message["type"] == "http.disconnect":
@@ -110,25 +114,26 @@ class RequestLimits:
                 body_done = True
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        method: str = scope.get("method", "GET")
         try:
-            await self.app(scope, guarded_receive, tracking_send)
+            # No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body to wait for.
+            await self.app(scope, guarded_receive if has_body else receive, tracking_send)
         except BodyReadTimeout:
-            log.info("request body stalled for %ss: %s %s", self.body_timeout, scope.get("method"), scope.get("path"))
+            log.info("request body stalled for %ss: %s %s", self.body_timeout, method, path)
             if started:
                 return
             message = f"The request body was not received in time: no part of it arrived for {self.body_timeout:g} s."
-            response = self.refuse(scope.get("path", "/"), 408, message)
+            response = self.refuse(path, 408, message)
             # The rest of the body may still arrive; the connection cannot be reused.
             response.headers["Connection"] = "close"
             await response(scope, receive, send)
         except BodyAbandoned:
-            log.info("client left before the end of the body: %s %s", scope.get("method"), scope.get("path"))
+            log.info("client left before the end of the body: %s %s", method, path)
+        except Exception:
+            log.exception("unhandled error in %s %s", method, path)
+            if started:
+                raise
+            await self.fail(path, method)(scope, receive, send)
 
 
 def url_bytes(scope: Scope) -> int:
