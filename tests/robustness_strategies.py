@@ -28,11 +28,9 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 import msgspec
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
-from starlette.routing import Route
 
-from headwater.app import create_app
-from headwater.config import Settings
 from headwater.kontent import elements, seed, taxonomies
+from tests.support import served_routes
 
 # Hypothesis' own caches (constants, Unicode tables) go to the temp dir, not `.hypothesis/` in the
 # checkout; the suite keeps no example database (`database=None`).
@@ -74,13 +72,7 @@ _PARAM = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
 
 def all_endpoints() -> list[Endpoint]:
     """Every (method, route) both dialects serve, from the app's own route table."""
-    found: list[Endpoint] = []
-    for route in create_app(Settings()).routes:
-        if not isinstance(route, Route) or route.path in {"/healthz", "/readyz"}:
-            continue
-        for method in sorted((route.methods or set()) - {"HEAD"}):
-            found.append(Endpoint(method, route.path, tuple(_PARAM.findall(route.path))))
-    return found
+    return [Endpoint(method, path, tuple(_PARAM.findall(path))) for method, path in served_routes()]
 
 
 ENDPOINTS = all_endpoints()

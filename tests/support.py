@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import httpx
 import psycopg
 import uvicorn
+from starlette.routing import Route
 
 from headwater import provisioning
 from headwater.app import create_app
@@ -34,6 +35,16 @@ _NO_VERIFY.verify_mode = ssl.CERT_NONE
 
 PG_ADMIN_URL = os.environ.get("HEADWATER_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 T = TypeVar("T")
+
+
+def served_routes() -> list[tuple[str, str]]:
+    """(method, path template) of every API route the app serves, HEAD and the health probes left out:
+    tests that walk the route table cover every endpoint added later without new code."""
+    out: list[tuple[str, str]] = []
+    for route in create_app(Settings()).routes:
+        if isinstance(route, Route) and route.path not in {"/healthz", "/readyz"}:
+            out += [(method, route.path) for method in sorted((route.methods or set()) - {"HEAD"})]
+    return out
 
 
 def pg_available() -> str | None:

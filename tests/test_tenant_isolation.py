@@ -19,27 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from starlette.routing import Route
 
 from headwater import provisioning
-from headwater.app import create_app
-from headwater.config import Settings
-from tests.support import LiveServer, contentful_headers, kontent_headers, run_async
+from tests.support import LiveServer, contentful_headers, kontent_headers, run_async, served_routes
 
 PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 # Where A has no object to offer (a new route nobody seeded yet), B still must not get through.
 PROBE = "isolation-probe"
 NOT_FOUND_MESSAGE = "The resource could not be found."
-
-
-def served_routes() -> list[tuple[str, str]]:
-    """(method, path template) of every API route, HEAD and the health probes left out."""
-    app = create_app(Settings())
-    out: list[tuple[str, str]] = []
-    for route in app.routes:
-        if isinstance(route, Route) and route.path not in {"/healthz", "/readyz"}:
-            out += [(method, route.path) for method in sorted((route.methods or set()) - {"HEAD"})]
-    return out
 
 
 def is_kontent(template: str) -> bool:
