@@ -29,7 +29,8 @@ import msgspec
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from headwater.kontent import elements, seed, taxonomies
+from headwater.kontent.model import elements, taxonomies
+from headwater.kontent.project import seed
 from tests.support import served_routes
 
 # Hypothesis' own caches (constants, Unicode tables) go to the temp dir, not `.hypothesis/` in the

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from headwater.kontent.elements import MAX_INT32, MAX_INT64, js_regex_problem
+from headwater.kontent.model.elements import MAX_INT32, MAX_INT64, js_regex_problem
 from tests.test_kontent_typepatch import op
 from tests.test_kontent_types import INVALID_BODY, Api, api, assert_invalid, text
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from headwater.kontent.elements import SNIPPET, Catalog, normalize
+from headwater.kontent.model.elements import SNIPPET, Catalog, normalize
 from headwater.platform import ids
 from tests.test_kontent_types import Api, api, assert_invalid, text
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from headwater.kontent.model.typepatch import path_reference, split_path
 from headwater.kontent.references import Reference
-from headwater.kontent.typepatch import path_reference, split_path
 from tests.test_kontent_types import Api, api, assert_invalid, text
 
 __all__ = ["api"]

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from headwater.config import ENV_PREFIX, Settings
 from headwater.contentful import seed as contentful_seed
-from headwater.kontent import seed as kontent_seed
+from headwater.kontent.project import seed as kontent_seed
 from headwater.platform import auth, clock, ids
 from headwater.storage import tenancy
 from headwater.storage.database import Connection, Database, IntegrityViolation

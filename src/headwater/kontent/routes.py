@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from headwater.kontent import collections, environments, languages, snippets, taxonomies, types
+from headwater.kontent.model import snippets, taxonomies, types
+from headwater.kontent.project import collections, environments, languages
 from headwater.kontent.references import identifier_route, method_route
 
 PREFIX = "/v2/projects/{environment_id}"

@@ -15,11 +15,12 @@ from typing import Any
 import msgspec
 from starlette.responses import Response
 
-from headwater.kontent import codenames, elements, errors, references
-from headwater.kontent.elements import CONTENT_TYPE, SNIPPET, TAXONOMY, Catalog, Doc
+from headwater.kontent import codenames, errors, references
 from headwater.kontent.errors import KontentError
+from headwater.kontent.model import elements
+from headwater.kontent.model.elements import CONTENT_TYPE, SNIPPET, TAXONOMY, Catalog, Doc
+from headwater.kontent.model.typepatch import TypePatch
 from headwater.kontent.pipeline import Call, endpoint, list_stored, no_content, respond, respond_raw
-from headwater.kontent.typepatch import TypePatch
 from headwater.platform import clock
 from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from headwater.kontent import codenames, errors, references
 from headwater.kontent.errors import KontentError
 from headwater.kontent.pipeline import Call, endpoint, respond, respond_raw
+from headwater.kontent.project.seed import COLLECTION, COLLECTIONS_META_ID, META
 from headwater.kontent.references import InvalidReference, Reference
-from headwater.kontent.seed import COLLECTION, COLLECTIONS_META_ID, META
 from headwater.platform import clock
 from headwater.platform.ids import ZERO_GUID
 from headwater.storage import objects, tenancy

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from headwater.kontent.pipeline import Call, endpoint
-from headwater.kontent.types import (
+from headwater.kontent.model.types import (
     SNIPPETS,
     add_response,
     delete_response,
@@ -18,6 +17,7 @@ from headwater.kontent.types import (
     list_response,
     modify_response,
 )
+from headwater.kontent.pipeline import Call, endpoint
 
 SNIPPET_PARAM = "snippet"
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from headwater.kontent import codenames, errors, references
-from headwater.kontent.elements import (
+from headwater.kontent.errors import KontentError
+from headwater.kontent.model.elements import (
     CONTENT_TYPE,
     REF_LISTS,
     SNIPPET,
@@ -24,7 +25,6 @@ from headwater.kontent.elements import (
     fresh_option,
     settable,
 )
-from headwater.kontent.errors import KontentError
 from headwater.kontent.references import InvalidReference, Reference
 from headwater.platform import ids
 

@@ -24,8 +24,8 @@ from starlette.responses import Response
 from headwater.kontent import codenames, errors, references
 from headwater.kontent.errors import KontentError
 from headwater.kontent.pipeline import Call, endpoint, list_stored, respond, respond_raw
+from headwater.kontent.project.seed import LANGUAGE
 from headwater.kontent.references import InvalidReference, Reference
-from headwater.kontent.seed import LANGUAGE
 from headwater.platform import clock
 from headwater.platform.ids import ZERO_GUID
 from headwater.storage import objects, tenancy

@@ -1,0 +1,1 @@
+"""Content: items, language variants, element values, rich text, workflows and publishing."""

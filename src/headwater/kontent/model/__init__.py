@@ -1,0 +1,1 @@
+"""Content model: content types, snippets, their elements, and taxonomies."""

@@ -1,0 +1,1 @@
+"""Project setup: environments, languages, collections and what a new environment is seeded with."""
