@@ -14,6 +14,7 @@ import array
 import asyncio
 import contextlib
 import importlib
+import itertools
 import json
 import multiprocessing
 import queue
@@ -687,3 +688,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+async def run_total(
+    host: str,
+    port: int,
+    operation: Callable[[Client, int], Awaitable[None]],
+    *,
+    connections: int,
+    total: int,
+    headers: Mapping[str, str] | None = None,
+) -> float:
+    """Run `operation(client, index)` exactly `total` times over `connections` keep-alive connections
+    (a fixed amount of work, like an import) and return the wall time in seconds."""
+    shared = _Shared(host, port, headers)
+    clients = [Client(shared) for _ in range(connections)]
+    counter = itertools.count()
+
+    async def worker(client: Client) -> None:
+        while (index := next(counter)) < total:
+            await operation(client, index)
+
+    started = time.perf_counter()
+    try:
+        await asyncio.gather(*(worker(c) for c in clients))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+    return time.perf_counter() - started

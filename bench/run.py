@@ -26,6 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bench import content
 from bench.loadgen import Client, Result, Scenario, run_sync
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +61,7 @@ class Server:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.storage = ["--data-dir", str(data_dir), "--database-url", database_url]
+        self.content: tuple[str, str] = ("", "")
         env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWATER_")}
         env["HEADWATER_BENCH_ROUTES"] = "true"
         env["HEADWATER_LOG_LEVEL"] = "warning"
@@ -199,6 +201,9 @@ def scenarios(server: Server) -> dict[str, Scenario]:
         "Contentful create + delete locale": _create_delete_locale(cf_prefix, contentful),
     }
     plan.update(content_type_scenarios(server, env_path, key))
+    item_ids = content.setup(_request, server.base, env_path, key)
+    plan.update(content.scenarios(env_path, key, item_ids))
+    server.content = (env_path, key)
     return plan
 
 
@@ -249,11 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
+    parser.add_argument("--import-items", type=int, default=10_000, help="size of the import run (0: skip)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="headwater-bench-") as tmp:
         data_dir = Path(tmp)
         database_url = args.database_url or f"sqlite:///{data_dir / 'bench.db'}"
         server = Server(data_dir, database_url, args.workers)
+        imported: dict[str, float] | None = None
         try:
             plan = scenarios(server)
             rounds: dict[str, list[Result]] = {name: [] for name in plan}
@@ -271,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
                     rounds[name].append(result)
                     print(f"round {round_no + 1} {name}: {result.ops_per_sec:,.0f} ops/s", file=sys.stderr, flush=True)
             results = {name: combine(parts) for name, parts in rounds.items()}
+            imported = (
+                content.run_import(server.port, *server.content, args.import_items, args.connections)
+                if args.import_items
+                else None
+            )
         finally:
             server.stop()
     meta = {
@@ -282,9 +294,19 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
     }
     print(report(results, meta))
+    if imported is not None:
+        print(
+            f"\nImport of {imported['items']:,.0f} items (create by external id + upsert variant + publish, "
+            f"{args.connections} in flight): {imported['seconds']:.1f} s = "
+            f"{imported['items_per_second']:,.0f} items/s; "
+            f"the hosted API's 10 requests/s allow {imported['hosted_items_per_second']:.2f} items/s "
+            f"({imported['hosted_seconds'] / 3600:.1f} h for this import)."
+        )
     if args.json:
         args.json.write_text(
-            json.dumps({"meta": meta, "results": {k: asdict(v) for k, v in results.items()}}, indent=2)
+            json.dumps(
+                {"meta": meta, "results": {k: asdict(v) for k, v in results.items()}, "import": imported}, indent=2
+            )
         )
     return 0
 

@@ -54,7 +54,8 @@ class Endpoint:
 
     @property
     def dialect(self) -> str:
-        return KONTENT if self.path.startswith("/v2/") or self.path == "/v2" else CONTENTFUL
+        kontent = self.path.startswith(("/v2/", "/v1/projects/")) or self.path == "/v2"
+        return KONTENT if kontent else CONTENTFUL
 
     @property
     def takes_body(self) -> bool:
@@ -116,7 +117,45 @@ SEED_TYPE = {
     "codename": "seed_type",
     "elements": [{"name": "Title", "type": "text", "codename": "title"}],
 }
-KONTENT_SEEDS = {"taxonomies": SEED_TAXONOMY, "snippets": SEED_SNIPPET, "types": SEED_TYPE}
+
+
+def _workflow(u: str, codename: str | None = None) -> Any:
+    """A workflow limited to the seed type in the default collection: two steps, references by codename."""
+    return {
+        "name": f"Workflow {u}",
+        "codename": codename or f"wf_{u}",
+        "scopes": [{"content_types": [{"codename": "seed_type"}], "collections": [{"codename": "default"}]}],
+        "steps": [
+            {
+                "name": "Write",
+                "codename": "write",
+                "color": "sky-blue",
+                "transitions_to": [{"step": {"codename": "review"}}, {"step": {"codename": "archived"}}],
+                "role_ids": [],
+            },
+            {
+                "name": "Review",
+                "codename": "review",
+                "color": "rose",
+                "transitions_to": [{"step": {"codename": "published"}}],
+                "role_ids": ["e796887c-38a1-4ab2-a999-c40861bb7a4b"],
+            },
+        ],
+        "published_step": {"unpublish_role_ids": [], "create_new_version_role_ids": []},
+        "archived_step": {"role_ids": []},
+    }
+
+
+SEED_WORKFLOW = _workflow("seed", "seed_workflow")
+SEED_ITEM = {"name": "Seed item", "codename": "seed_item", "type": {"codename": "seed_type"}}
+SEED_VARIANT = {"elements": [{"element": {"codename": "title"}, "value": "Seed"}]}
+KONTENT_SEEDS = {
+    "taxonomies": SEED_TAXONOMY,
+    "snippets": SEED_SNIPPET,
+    "types": SEED_TYPE,
+    "workflows": SEED_WORKFLOW,  # after types: its scope names the seed type
+    "items": SEED_ITEM,
+}
 
 
 def _type(u: str) -> Any:
@@ -310,11 +349,63 @@ SAMPLES: dict[tuple[str, str], Callable[[str], Any]] = {
     ("PATCH", f"{_ENV}/snippets/{{snippet:kontent_identifier}}"): lambda u: _element_patch(
         "seed_snippet__", "seed_snippet__text", u
     ),
+    ("POST", f"{_ENV}/workflows"): _workflow,
+    ("POST", f"{_ENV}/items"): lambda u: {
+        "name": f"Item {u}",
+        "codename": f"item_{u}",
+        "external_id": f"item-{u}",
+        "type": {"codename": "seed_type"},
+        "collection": {"codename": "default"},
+    },
+    ("PUT", f"{_ENV}/items/{{item:kontent_identifier}}"): lambda u: {
+        "name": f"Seed item {u}",
+        "codename": "seed_item",
+        "collection": {"codename": "default"},
+    },
+    ("PUT", f"{_ENV}/items/{{item:kontent_identifier}}/variants/{{language:kontent_identifier}}"): lambda u: {
+        "elements": [{"element": {"codename": "title"}, "value": f"Title {u}"}],
+        "workflow": {"workflow_identifier": {"codename": "default"}, "step_identifier": {"codename": "draft"}},
+        "due_date": {"value": "2030-01-01T00:00:00Z"},
+        "note": f"Note {u}",
+        "contributors": [{"email": "user@example.com"}],
+    },
+    ("PUT", f"{_ENV}/items/{{item:kontent_identifier}}/variants/{{language:kontent_identifier}}/publish"): lambda u: {
+        "scheduled_to": "2099-01-01T00:00:00Z",
+        "display_timezone": "Europe/Prague",
+    },
+    (
+        "PUT",
+        f"{_ENV}/items/{{item:kontent_identifier}}/variants/{{language:kontent_identifier}}/unpublish-and-archive",
+    ): lambda u: {
+        "scheduled_to": "2099-01-01T00:00:00Z",
+        "display_timezone": "Europe/Prague",
+    },
+    (
+        "PUT",
+        f"{_ENV}/items/{{item:kontent_identifier}}/variants/{{language:kontent_identifier}}/change-workflow",
+    ): lambda u: {
+        "workflow_identifier": {"codename": "default"},
+        "step_identifier": {"codename": "draft"},
+    },
+    (
+        "PUT",
+        f"{_ENV}/items/{{item:kontent_identifier}}/variants/{{language:kontent_identifier}}/schedule-publish-and-unpublish",
+    ): lambda u: {
+        "publish_scheduled_to": "2098-01-01T00:00:00Z",
+        "publish_display_timezone": "Europe/Prague",
+        "unpublish_scheduled_to": "2099-01-01T00:00:00Z",
+        "unpublish_display_timezone": "Europe/Prague",
+    },
+    ("PUT", f"{_ENV}/workflows/{{workflow:kontent_identifier}}"): lambda u: _workflow(u, "seed_workflow"),
     ("POST", "/spaces"): lambda u: {"name": f"Space {u}", "defaultLocale": "en-US"},
     ("PUT", "/spaces/{space_id}"): lambda u: {"name": f"Space {u}"},
     ("POST", "/spaces/{space_id}/environments"): lambda u: {"name": f"Environment {u}"},
     ("PUT", "/spaces/{space_id}/environments/{environment_id}"): lambda u: {"name": "master"},
 }
+# The v1 item paths take the same bodies as their v2 counterparts.
+for (_method, _path), _sample in list(SAMPLES.items()):
+    if _path.startswith(f"{_ENV}/items"):
+        SAMPLES[(_method, _path.replace("/v2/", "/v1/", 1))] = _sample
 for _base in ("/spaces/{space_id}/environments/{environment_id}", "/spaces/{space_id}"):
     SAMPLES[("POST", f"{_base}/locales")] = lambda u: {
         "name": f"Locale {u}",

@@ -371,8 +371,9 @@ def test_snippet_normalizer_rejects_groups_and_forbidden_elements() -> None:
         "content_groups": [{"name": "G"}],
         "elements": [{"type": "url_slug"}, {"type": "snippet"}, text("X", codename="x")],
     }
-    _, problems = normalize(SNIPPET, raw, Catalog(), object_id=ids.ZERO_GUID, last_modified="now")
+    doc, problems = normalize(SNIPPET, raw, Catalog(), object_id=ids.ZERO_GUID, last_modified="now")
     joined = "\n".join(problems)
     assert "cannot contain content groups" in joined
     assert "cannot contain url_slug elements" in joined and "cannot contain snippet elements" in joined
-    assert "must start with 's__'" in joined
+    assert "must start with 's__'" not in joined
+    assert [e["codename"] for e in doc["elements"] if e.get("type") == "text"] == ["s__x"]  # prefixed, not refused

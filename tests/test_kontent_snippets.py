@@ -65,7 +65,16 @@ def test_list_snippets_is_paginated(api: Api, server: LiveServer) -> None:
         (meta(elements=[{"type": "url_slug"}]), "snippets cannot contain url_slug elements"),
         (meta(elements=[{"type": "snippet"}]), "snippets cannot contain snippet elements"),
         (meta(elements=[{"type": "subpages", "name": "P"}]), "snippets cannot contain subpages elements"),
-        (meta(elements=[text("X", codename="x")]), "must start with 'my_metadata__'"),
+        # Codenames are compared once prefixed: `x` and `my_metadata__x` are the same element codename.
+        (
+            meta(elements=[text("X", codename="x"), text("Y", codename="my_metadata__x")]),
+            "elements (codename 'my_metadata__x'): element codenames must be unique",
+        ),
+        # The 60-character limit counts the prefix (13 characters here).
+        (meta(elements=[text("X", codename="x" * 48)]), "including the 'my_metadata__' prefix, fit within 60"),
+        (meta(elements=[text("X", codename="my_metadata__" + "x" * 48)]), "fit within 60 characters"),
+        (meta(elements=[text("X", codename="Title")]), "The codename 'Title' is invalid"),
+        (meta(elements=[text("X", codename="")]), "The codename must not be empty."),
     ],
 )
 def test_add_snippet_rejects_invalid_bodies(api: Api, body: dict[str, Any], fragment: str) -> None:
@@ -133,12 +142,19 @@ def test_modify_snippet_rejects_forbidden_content(api: Api) -> None:
         [{"op": "addInto", "path": "/elements", "value": {"type": "snippet", "snippet": {"codename": "x"}}}],
     )
     assert_invalid(r, "snippets cannot contain snippet elements")
+    # A codename that, once prefixed, equals another element's is refused; nothing changes.
     r = api.patch(
         "snippets",
         "codename/my_metadata",
-        [{"op": "replace", "path": "/elements/external_id:mt/codename", "value": "other"}],
+        [{"op": "replace", "path": "/elements/external_id:mt/codename", "value": "desc"}],
     )
-    assert_invalid(r, "must start with 'my_metadata__'")
+    assert_invalid(r, "elements (codename 'my_metadata__desc'): element codenames must be unique")
+    r = api.patch(
+        "snippets",
+        "codename/my_metadata",
+        [{"op": "replace", "path": "/elements/external_id:mt/codename", "value": "x" * 48}],
+    )
+    assert_invalid(r, "including the 'my_metadata__' prefix, fit within 60 characters")
     assert api.get("snippets", "codename/my_metadata").json()["elements"][0]["codename"] == "my_metadata__meta_title"
 
 
@@ -233,3 +249,149 @@ def test_snippet_created_late_cannot_clash_with_the_type_waiting_for_it(api: Api
     assert api.get("snippets").json()["snippets"] == []
     created = api.create("snippets", {"name": "Later", "external_id": "later", "elements": [text("Heading")]})
     assert created["elements"][0]["codename"] == "later__heading"
+
+
+# -- element codenames with or without the snippet prefix ------------------------------------------
+
+
+def test_add_snippet_prefixes_unprefixed_element_codenames(api: Api) -> None:
+    body = meta(
+        elements=[
+            text("Title", codename="title"),
+            text("Keywords", codename="my_metadata__keywords"),
+            text("Other", codename="other__description"),
+            {"type": "guidelines", "guidelines": "Fill in.", "codename": "hint"},
+            {"name": "Choice", "codename": "choice", "type": "multiple_choice", "mode": "single", "options": []},
+        ]
+    )
+    created = api.create("snippets", body)
+    assert [e["codename"] for e in created["elements"]] == [
+        "my_metadata__title",
+        "my_metadata__keywords",
+        "my_metadata__other__description",
+        "my_metadata__hint",
+        "my_metadata__choice",
+    ]
+    assert api.get("snippets", created["id"]).json() == created
+    # Exactly 60 characters once prefixed fits.
+    fits = api.create("snippets", {"name": "Long", "codename": "long", "elements": [text("X", codename="x" * 54)]})
+    assert fits["elements"][0]["codename"] == "long__" + "x" * 54
+
+
+def test_patch_paths_may_omit_the_snippet_prefix(api: Api) -> None:
+    api.create(
+        "snippets",
+        meta(
+            elements=[
+                text("Meta title", codename="title"),
+                text("Meta description", codename="desc"),
+                {
+                    "name": "Choice",
+                    "codename": "choice",
+                    "type": "multiple_choice",
+                    "mode": "multiple",
+                    "options": [{"name": "A", "codename": "a"}, {"name": "B", "codename": "b"}],
+                },
+            ]
+        ),
+    )
+    body = api.ok_patch(
+        "snippets",
+        "codename/my_metadata",
+        {"op": "replace", "path": "/elements/codename:desc/guidelines", "value": "70-150 characters"},
+        {"op": "replace", "path": "/elements/codename:my_metadata__title/guidelines", "value": "30-60 characters"},
+        {"op": "move", "path": "/elements/codename:desc", "before": {"codename": "title"}},
+        {"op": "remove", "path": "/elements/codename:choice/options/codename:a"},
+        {
+            "op": "addInto",
+            "path": "/elements",
+            "value": text("Keywords", codename="keywords"),
+            "after": {"codename": "desc"},
+        },
+        {"op": "replace", "path": "/elements/codename:keywords/is_required", "value": True},
+        {"op": "replace", "path": "/elements/codename:choice/codename", "value": "mode"},
+        {"op": "replace", "path": "/elements/codename:my_metadata__mode/name", "value": "Mode"},
+    )
+    assert [e["codename"] for e in body["elements"]] == [
+        "my_metadata__desc",
+        "my_metadata__keywords",
+        "my_metadata__title",
+        "my_metadata__mode",
+    ]
+    desc, keywords, title, mode = body["elements"]
+    assert desc["guidelines"] == "70-150 characters" and title["guidelines"] == "30-60 characters"
+    assert keywords["is_required"] is True
+    assert mode["name"] == "Mode" and [o["codename"] for o in mode["options"]] == ["b"]
+    body = api.ok_patch("snippets", "codename/my_metadata", {"op": "remove", "path": "/elements/codename:mode"})
+    assert len(body["elements"]) == 3
+    # A codename that names nothing, with or without the prefix, is still not found.
+    for path in ("/elements/codename:nope", "/elements/codename:my_metadata__nope"):
+        r = api.patch("snippets", "codename/my_metadata", [{"op": "remove", "path": path}])
+        assert_invalid(r, "Invalid operation with index '0': The referenced object was not found.")
+
+
+def test_renamed_snippet_prefixes_later_elements_with_its_new_codename(api: Api) -> None:
+    api.create("snippets", meta())
+    body = api.ok_patch(
+        "snippets",
+        "codename/my_metadata",
+        {"op": "replace", "path": "/codename", "value": "seo"},
+        {"op": "addInto", "path": "/elements", "value": text("Keywords", codename="keywords")},
+        {"op": "replace", "path": "/elements/codename:desc/codename", "value": "description"},
+        {"op": "replace", "path": "/elements/codename:keywords/guidelines", "value": "Comma separated."},
+    )
+    assert [e["codename"] for e in body["elements"]] == ["seo__meta_title", "seo__description", "seo__keywords"]
+    assert body["elements"][2]["guidelines"] == "Comma separated."
+
+
+def test_references_to_snippet_elements_may_omit_the_prefix(api: Api) -> None:
+    snippet = api.create(
+        "snippets",
+        meta(
+            elements=[
+                text("Meta title", codename="title"),
+                {
+                    "name": "Preview",
+                    "type": "custom",
+                    "source_url": "https://example.com",
+                    "codename": "preview",
+                    "allowed_elements": [{"codename": "title"}],
+                },
+            ]
+        ),
+    )
+    title, preview = snippet["elements"]
+    assert preview["allowed_elements"] == [{"id": title["id"]}]
+    page = api.create(
+        "types",
+        {
+            "name": "Page",
+            "elements": [
+                {"type": "snippet", "snippet": {"codename": "my_metadata"}},
+                {
+                    "type": "url_slug",
+                    "name": "Slug",
+                    "depends_on": {"snippet": {"codename": "my_metadata"}, "element": {"codename": "title"}},
+                },
+            ],
+        },
+    )
+    assert page["elements"][1]["depends_on"] == {"element": {"id": title["id"]}, "snippet": {"id": snippet["id"]}}
+    body = api.ok_patch(
+        "snippets",
+        "codename/my_metadata",
+        {"op": "remove", "path": "/elements/codename:preview/allowed_elements/codename:title"},
+    )
+    assert body["elements"][1]["allowed_elements"] == []
+
+
+def test_added_element_colliding_once_prefixed_is_refused(api: Api) -> None:
+    before = api.create("snippets", meta())
+    for codename in ("desc", "my_metadata__desc"):
+        r = api.patch(
+            "snippets",
+            "codename/my_metadata",
+            [{"op": "addInto", "path": "/elements", "value": text("Another", codename=codename)}],
+        )
+        assert_invalid(r, "elements (codename 'my_metadata__desc'): element codenames must be unique")
+    assert api.get("snippets", before["id"]).json() == before

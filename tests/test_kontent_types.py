@@ -231,7 +231,7 @@ def test_delete_type(api: Api) -> None:
             "element codenames must be unique",
         ),
         ({"name": "A", "elements": [text("X", external_id="e"), text("Y", external_id="e")]}, "used more than once"),
-        ({"name": "A", "elements": [text("X", bogus=1)]}, "text elements have no properties ['bogus']"),
+        ({"name": "A", "elements": [text("X", mode="single")]}, "text elements have no properties ['mode']"),
         (
             {"name": "A", "content_groups": [{"name": "G"}], "elements": [text("X")]},
             "content_group is required",
@@ -318,3 +318,15 @@ def test_type_element_codename_cannot_clash_with_its_snippets_elements(api: Api)
     )
     assert_invalid(r, "meta__title")
     assert len(api.get("types", page["id"]).json()["elements"]) == 2
+
+
+def test_element_keys_no_element_type_has_are_ignored(api: Api) -> None:
+    """`externalId` (camelCase, as one vendor tutorial writes it) is no property at all: dropped, not refused."""
+    created = api.create("types", {"name": "A", "elements": [text("X", externalId="x-ext", note={"any": 1})]})
+    element = created["elements"][0]
+    assert "externalId" not in element and "note" not in element and "external_id" not in element
+    assert api.get("types", created["id"]).json() == created
+    body = api.ok_patch(
+        "types", created["id"], {"op": "addInto", "path": "/elements", "value": text("Y", externalId="y-ext")}
+    )
+    assert "externalId" not in body["elements"][1]

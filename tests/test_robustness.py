@@ -38,7 +38,7 @@ def _assert_dialect_error(path: str, response: httpx.Response) -> None:
     if response.status_code < 400:
         return
     body: Any = response.json()
-    if path == "/v2" or path.startswith("/v2/"):
+    if path == "/v2" or path.startswith(("/v2/", "/v1/projects/")):
         assert {"request_id", "error_code", "message"} <= set(body), body
     else:
         assert body["sys"]["type"] == "Error" and body["requestId"], body
@@ -55,7 +55,7 @@ def test_no_route_answers_500(server: LiveServer, project: dict[str, Any], space
     }
     with server.client() as http:
         for method, template in served_routes():
-            headers = auth["kontent"] if template.startswith("/v2/") else auth["contentful"]
+            headers = auth["kontent"] if template.startswith(("/v2/", "/v1/projects/")) else auth["contentful"]
             for value in PARAM_VALUES:
                 path = _fill(template, project["environment_id"], space["space_id"], value)
                 bodies = BAD_BODIES if method in {"POST", "PUT", "PATCH"} else [b""]

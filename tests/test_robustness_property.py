@@ -48,6 +48,7 @@ from tests.robustness_strategies import (
     KONTENT,
     KONTENT_SEEDS,
     MISSING,
+    SEED_VARIANT,
     BodySpec,
     Endpoint,
     HeaderSpec,
@@ -193,6 +194,8 @@ def make_tenant(base_url: str, project: dict[str, Any], space: dict[str, Any]) -
         for resource, body in KONTENT_SEEDS.items():
             r = http.post(f"{root}/{resource}", headers=headers, json=body)
             assert r.status_code == 201, (resource, r.status_code, r.text)
+        r = http.put(f"{root}/items/codename/seed_item/variants/codename/default", headers=headers, json=SEED_VARIANT)
+        assert r.status_code == 201, r.text
         r = http.get(
             f"/spaces/{space['space_id']}/environments/{space['environment_id']}/locales",
             headers=contentful_headers(space["cma_token"]),

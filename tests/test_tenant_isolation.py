@@ -30,7 +30,7 @@ NOT_FOUND_MESSAGE = "The resource could not be found."
 
 
 def is_kontent(template: str) -> bool:
-    return template.startswith("/v2/")
+    return template.startswith(("/v2/", "/v1/projects/"))
 
 
 class Filler:

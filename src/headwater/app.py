@@ -23,16 +23,20 @@ from headwater.config import Settings
 from headwater.contentful import errors as contentful_errors
 from headwater.contentful.routes import routes as contentful_routes
 from headwater.kontent import errors as kontent_errors
+from headwater.kontent.content import schedule as kontent_schedule
 from headwater.kontent.routes import routes as kontent_routes
 from headwater.platform.requestguard import RequestGuard
 from headwater.platform.requests import new_request_id
+from headwater.platform.scheduler import Scheduler
 from headwater.services import Services
 
 KONTENT_PREFIX = "/v2/"
+KONTENT_V1_PREFIX = "/v1/projects/"
 
 
 def is_kontent(path: str) -> bool:
-    return path.startswith(KONTENT_PREFIX) or path == "/v2"
+    """Kontent.ai paths: the v2 API and the v1 item paths older tools still call; the rest is Contentful."""
+    return path.startswith((KONTENT_PREFIX, KONTENT_V1_PREFIX)) or path == "/v2"
 
 
 def error_response(path: str, status: int, method: str, allow: str = "") -> Response:
@@ -85,9 +89,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = await Services.start(settings)
         app.state.services = services
+        scheduler = Scheduler(services.db, [kontent_schedule.run_due], settings.scheduler_interval_seconds)
+        app.state.scheduler = scheduler
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             await services.stop()
 
     routes: list[BaseRoute] = [

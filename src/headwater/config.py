@@ -39,6 +39,7 @@ class Settings:
     body_timeout_seconds: float = 10.0
     header_timeout_seconds: float = 10.0
     auth_cache_seconds: float = 60.0
+    scheduler_interval_seconds: float = 1.0
     bench_routes: bool = False
     log_level: str = "info"
     # Fixed development credentials: made to exist on every start (provisioning.fixed_credentials).

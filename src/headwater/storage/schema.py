@@ -141,3 +141,46 @@ objects = Table(
     UniqueConstraint("env_pk", "kind", "external_id", name="uq_objects_external_id"),
     Index("ix_objects_env_kind_seq", "env_pk", "kind", "seq"),
 )
+
+# Kontent.ai language variants: one row per (item, language). `data` is the latest version's wire
+# document; `published` the live published version while one exists (it differs from `data` after a
+# new version is created). Type, collection and workflow position are columns so listings by type or
+# collection and "is this workflow used" checks are indexed; `publish_at` / `unpublish_at` are the due
+# times the scheduler claims; `return_step_id` is the step a cancelled scheduled publish returns to.
+kontent_variants = Table(
+    "kontent_variants",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("env_pk", String(64), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("language_id", String(64), nullable=False),
+    Column("type_id", String(64), nullable=False),
+    Column("collection_id", String(64), nullable=False),
+    Column("workflow_id", String(64), nullable=False),
+    Column("step_id", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("published", Text, nullable=True),
+    Column("publish_at", String(32), nullable=True),
+    Column("unpublish_at", String(32), nullable=True),
+    Column("return_step_id", String(64), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    UniqueConstraint("env_pk", "item_id", "language_id", name="uq_kontent_variants_item_language"),
+    Index("ix_kontent_variants_type", "env_pk", "type_id", "seq"),
+    Index("ix_kontent_variants_collection", "env_pk", "collection_id", "seq"),
+    Index("ix_kontent_variants_workflow", "env_pk", "workflow_id", "step_id"),
+    Index("ix_kontent_variants_publish_at", "publish_at"),
+    Index("ix_kontent_variants_unpublish_at", "unpublish_at"),
+)
+
+# The content types of the components a variant holds (rich text components, nested ones included):
+# what `GET /types/{type}/components` lists by.
+kontent_variant_components = Table(
+    "kontent_variant_components",
+    metadata,
+    Column("env_pk", String(64), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("language_id", String(64), primary_key=True),
+    Column("type_id", String(64), primary_key=True),
+    Index("ix_kontent_variant_components_type", "env_pk", "type_id"),
+)

@@ -345,6 +345,8 @@ async def update_environment(conn: Connection, env: Environment) -> None:
 
 async def delete_environment(conn: Connection, env_pk: str) -> None:
     await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env_pk,))
+    await conn.execute("DELETE FROM kontent_variant_components WHERE env_pk = ?", (env_pk,))
+    await conn.execute("DELETE FROM kontent_variants WHERE env_pk = ?", (env_pk,))
     await conn.execute("DELETE FROM environments WHERE pk = ?", (env_pk,))
     await conn.tenancy_changed()
 

@@ -111,6 +111,12 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     "snippet": ("snippet",),
 }
 REF_LISTS = ("allowed_content_types", "allowed_item_link_types", "allowed_elements")
+# Every property some element type has. A key outside this set (a camelCase `externalId`, as the vendor's
+# JavaScript "Import rich text" tutorial sends, which only works if the hosted API ignores it, or a
+# client's own annotation) carries nothing that could be stored, so it is ignored; a property of another
+# element type is refused, because dropping it would silently lose a setting the client meant (most
+# likely a wrong `type`).
+ELEMENT_PROPERTIES = frozenset({"type", "id", *COMMON, *(prop for props in PROPERTIES.values() for prop in props)})
 _FLAGS_RE = re.compile(r"[gimsuy]*")
 
 
@@ -168,6 +174,31 @@ def _find(docs: list[Doc], ref: Reference) -> Doc | None:
     return next((doc for doc in docs if ref.matches(doc)), None)
 
 
+def snippet_prefix(codename: object) -> str:
+    """`{snippet}__`, what every element codename of a snippet with that codename starts with."""
+    return f"{codename}__" if isinstance(codename, str) and codename else ""
+
+
+def prefixed(codename: str, prefix: str) -> str:
+    """A snippet element codename in its stored form.
+
+    The hosted API accepts snippet element codenames with or without the snippet prefix (the vendor's
+    "Import content model" tutorial sends `title` for the snippet `metadata`) and stores and returns
+    `metadata__title`; a codename that already starts with the prefix is kept as it is, and an empty one
+    stays empty (and invalid).
+    """
+    return codename if not prefix or not codename or codename.startswith(prefix) else prefix + codename
+
+
+def find_element(elements: list[Any], ref: Reference, prefix: str) -> Doc | None:
+    """The element `ref` names; in a snippet (`prefix` set) a codename may also omit the prefix."""
+    found = next((e for e in elements if isinstance(e, dict) and ref.matches(e)), None)
+    if found is None and prefix and ref.codename is not None and not ref.codename.startswith(prefix):
+        unprefixed = Reference(codename=prefix + ref.codename)
+        found = next((e for e in elements if isinstance(e, dict) and unprefixed.matches(e)), None)
+    return found
+
+
 def _find_term(terms: list[Any], ref: Reference) -> Doc | None:
     for term in terms:
         if isinstance(term, dict):
@@ -194,6 +225,7 @@ class Normalizer:
         self.me: Doc = {}
         self.groups: list[Doc] = []
         self.elements_in: list[Doc] = []
+        self.prefix = ""
 
     # -- reporting helpers -----------------------------------------------------------------------
 
@@ -364,7 +396,7 @@ class Normalizer:
         return target
 
     def _resolve_element(self, ref: Reference, where: str) -> str | None:
-        found = _find(self.elements_in, ref)
+        found = find_element(self.elements_in, ref, self.prefix)
         if found is None:
             self.fail(f"{where}: the element {ref.describe()} was not found in this {self._owner_label()}.")
             return None
@@ -435,20 +467,28 @@ class Normalizer:
         return out
 
     def _elements(self, raw: list[Any], owner_codename: str | None) -> list[Doc]:
-        prefix = f"{owner_codename}__" if self.owner == SNIPPET and owner_codename else ""
+        prefix = snippet_prefix(owner_codename) if self.owner == SNIPPET else ""
+        self.prefix = prefix
         out: list[Doc] = []
         seen_external: set[str] = set()
         for index, element in enumerate(raw):
             built = self._element(element, f"elements[{index}]", seen_external)
             if built is not None:
                 out.append(built)
+        for element in out:
+            if element.get("codename") is not None:
+                element["codename"] = prefixed(element["codename"], prefix)
         explicit = [element["codename"] for element in out if element.get("codename") is not None]
         for codename in explicit:
             where = f"elements (codename '{codename}')"
             if explicit.count(codename) > 1:
                 self.fail(f"{where}: element codenames must be unique within the {self._owner_label()}.")
-            if prefix and not codename.startswith(prefix):
-                self.fail(f"{where}: element codenames in a snippet must start with '{prefix}'.")
+            if self.owner == SNIPPET and len(codename) > codenames.MAX_LENGTH:
+                # The limit holds for the stored form, so every codename on the wire fits the schema.
+                self.fail(
+                    f"{where}.codename: the codename is too long; snippet element codenames, including the "
+                    f"'{prefix}' prefix, fit within {codenames.MAX_LENGTH} characters."
+                )
         taken = set(explicit)
         for element in out:
             if element.get("codename") is None:
@@ -538,11 +578,13 @@ class Normalizer:
             return None
         codename = raw.get("codename")
         where = f"{where} (codename '{codename}')" if isinstance(codename, str) else where
-        if codename is not None and (problem := codenames.validate(codename)) is not None:
+        # A snippet element codename's length counts once prefixed, so only its format is checked here.
+        limit = len(codename) if self.owner == SNIPPET and isinstance(codename, str) else codenames.MAX_LENGTH
+        if codename is not None and (problem := codenames.validate(codename, limit)) is not None:
             self.fail(f"{where}.codename: {problem}")
             codename = None
         allowed = {"type", "id", *COMMON, *PROPERTIES[kind]}
-        unknown = sorted(key for key in raw if key not in allowed)
+        unknown = sorted(key for key in raw if key not in allowed and key in ELEMENT_PROPERTIES)
         if unknown:
             self.fail(f"{where}: {kind} elements have no properties {unknown}.")
         element: Doc = {"type": kind, "id": raw.get("id") or ids.new_guid(), "codename": codename}
@@ -776,6 +818,7 @@ class Normalizer:
         if element_ref is None:
             return None
         candidates = self.elements_in
+        prefix = ""
         out: Doc = {}
         if depends.get("snippet") is not None:
             snippet_ref = self._ref(depends["snippet"], f"{where}.snippet")
@@ -791,8 +834,9 @@ class Normalizer:
             if not in_type:
                 self.fail(f"{where}.snippet: the snippet must be used in this content type.")
             candidates = snippet["elements"]
+            prefix = snippet_prefix(snippet.get("codename"))
             out["snippet"] = {"id": snippet["id"]}
-        target = _find(candidates, element_ref)
+        target = find_element(candidates, element_ref, prefix)
         if target is None or target.get("type") != "text":
             self.fail(f"{where}.element: the text element {element_ref.describe()} was not found.")
             return None

@@ -1,8 +1,10 @@
 """Content type snippets: list, add, retrieve, modify and delete, over the shared type machinery.
 
 A snippet is a content type without content groups, snippet, URL slug or subpages elements, whose
-element codenames carry the `{snippet_codename}__` prefix; `elements.Normalizer` enforces those rules
-and `types` holds the domain functions both resources share.
+element codenames carry the `{snippet_codename}__` prefix: clients may send them with or without it
+(the hosted API adds it), and every response shows the prefixed form. `elements.Normalizer` enforces
+those rules, `typepatch` accepts either form in paths, and `types` holds the domain functions both
+resources share.
 """
 
 from __future__ import annotations

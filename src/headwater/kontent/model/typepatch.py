@@ -21,9 +21,12 @@ from headwater.kontent.model.elements import (
     SNIPPET,
     STRING_LISTS,
     Catalog,
+    find_element,
     fresh,
     fresh_option,
+    prefixed,
     settable,
+    snippet_prefix,
 )
 from headwater.kontent.references import InvalidReference, Reference
 from headwater.platform import ids
@@ -121,22 +124,36 @@ class TypePatch:
         assert isinstance(items, list)
         return items
 
-    def _find(self, items: list[Any], segment: str, fail: Fail) -> Doc:
+    def _prefix(self, collection: str = "elements") -> str:
+        """The current snippet prefix for element codenames (empty for types and other collections).
+
+        Taken from the document as patched so far, so it follows a `/codename` replaced earlier in the
+        same request.
+        """
+        if self.owner != SNIPPET or collection != "elements":
+            return ""
+        return snippet_prefix(self.doc.get("codename"))
+
+    def _find(self, items: list[Any], segment: str, fail: Fail, prefix: str = "") -> Doc:
+        """The item a path reference names; with a snippet `prefix`, `codename:title` also finds
+        `{snippet}__title`, as the snippet element codenames may be written without it."""
         ref = path_reference(segment)
         if ref is None:
             raise fail(
                 f"The path reference '{segment}' is invalid. Use 'id:{{id}}', 'codename:{{codename}}' or "
                 "'external_id:{external_id}'."
             )
-        found = next((item for item in items if isinstance(item, dict) and ref.matches(item)), None)
+        found = find_element(items, ref, prefix)
         if found is None:
             raise fail(NOT_FOUND)
         return found
 
     def _element(self, segment: str, fail: Fail) -> Doc:
-        return self._find(self._collection("elements", fail), segment, fail)
+        return self._find(self._collection("elements", fail), segment, fail, self._prefix())
 
-    def _anchor(self, items: list[Any], operation: Doc, fail: Fail, *, required: bool) -> tuple[Doc, int] | None:
+    def _anchor(
+        self, items: list[Any], operation: Doc, fail: Fail, *, required: bool, prefix: str = ""
+    ) -> tuple[Doc, int] | None:
         """The `before`/`after` neighbour among `items` and the insertion offset relative to it."""
         placed = references.placement(operation, fail, required=required)
         if placed is None:
@@ -146,7 +163,7 @@ class TypePatch:
             ref = Reference.parse(raw)
         except InvalidReference as exc:
             raise fail(exc.message) from None
-        found = next((item for item in items if isinstance(item, dict) and ref.matches(item)), None)
+        found = find_element(items, ref, prefix)
         if found is None:
             raise fail(NOT_FOUND)
         return found, offset
@@ -170,7 +187,8 @@ class TypePatch:
                 raise fail(f"The 'value' property must be {what} object.")
             item = fresh(value, element=segments[0] == "elements")
             self._name_new(item, items, element=segments[0] == "elements")
-            self._insert(items, item, self._anchor(items, operation, fail, required=False))
+            anchor = self._anchor(items, operation, fail, required=False, prefix=self._prefix(segments[0]))
+            self._insert(items, item, anchor)
             return
         if len(segments) != 3 or segments[0] != "elements":
             raise self._bad_path("addInto", segments, fail)
@@ -206,8 +224,14 @@ class TypePatch:
             raise fail(f"Cannot add into '{prop}' of a {kind} element.")
 
     def _name_new(self, item: Doc, siblings: list[Any], *, element: bool) -> None:
-        """Give an added object its generated codename now, so later operations can address it by codename."""
-        if item.get("codename") is not None:
+        """Give an added object its stored codename now (generated, or prefixed in a snippet), so later
+        operations can address it by codename."""
+        prefix = self._prefix() if element else ""
+        codename = item.get("codename")
+        if isinstance(codename, str):
+            item["codename"] = prefixed(codename, prefix)
+            return
+        if codename is not None:
             return
         kind = item.get("type") if element else None
         if kind == "guidelines":
@@ -216,7 +240,6 @@ class TypePatch:
         name = item.get("name")
         if not isinstance(name, str) or not name.strip() or kind in ("snippet", "taxonomy"):
             return
-        prefix = f"{self.doc.get('codename')}__" if element and self.owner == SNIPPET else ""
         taken = {s["codename"] for s in siblings if isinstance(s, dict) and isinstance(s.get("codename"), str)}
         limit = codenames.MAX_LENGTH - len(prefix)
         item["codename"] = prefix + codenames.generate(name, lambda c: prefix + c in taken, str(item["id"]), limit)
@@ -226,7 +249,7 @@ class TypePatch:
     def _remove(self, segments: list[str], operation: Doc, fail: Fail) -> None:
         if len(segments) == 2 and segments[0] in ("elements", "content_groups"):
             items = self._collection(segments[0], fail)
-            items.remove(self._find(items, segments[1], fail))
+            items.remove(self._find(items, segments[1], fail, self._prefix(segments[0])))
             return
         if len(segments) == 4 and segments[0] == "elements":
             element, prop, item = self._element(segments[1], fail), segments[2], segments[3]
@@ -250,7 +273,7 @@ class TypePatch:
         if ref is None:
             raise fail(f"The path reference '{segment}' is invalid.")
         pool = self.doc.get("elements", []) if prop == "allowed_elements" else self.catalog.types
-        named = next((doc for doc in pool if isinstance(doc, dict) and ref.matches(doc)), None)
+        named = find_element(pool, ref, self._prefix() if prop == "allowed_elements" else "")
         target = named.get("id") if named is not None else references.target_id(CONTENT_TYPE, ref)
         for value in values:
             if not isinstance(value, dict):
@@ -283,6 +306,8 @@ class TypePatch:
             return
         if len(segments) == 3 and segments[0] == "elements":
             element = self._element(segments[1], fail)
+            if segments[2] == "codename" and isinstance(value, str):
+                value = prefixed(value, self._prefix())
             self._set(element, segments[2], value, settable(str(element.get("type"))), fail)
             return
         if len(segments) == 5 and segments[0] == "elements" and segments[2] == "options":
@@ -311,8 +336,10 @@ class TypePatch:
     # -- move ------------------------------------------------------------------------------------
 
     def _move(self, segments: list[str], operation: Doc, fail: Fail) -> None:
+        prefix = ""
         if len(segments) == 2 and segments[0] in ("elements", "content_groups"):
             items = self._collection(segments[0], fail)
+            prefix = self._prefix(segments[0])
         elif len(segments) == 4 and segments[0] == "elements" and segments[2] == "options":
             options = self._element(segments[1], fail).get("options")
             if not isinstance(options, list):
@@ -320,8 +347,8 @@ class TypePatch:
             items = options
         else:
             raise self._bad_path("move", segments, fail)
-        item = self._find(items, segments[-1], fail)
-        anchor = self._anchor(items, operation, fail, required=True)
+        item = self._find(items, segments[-1], fail, prefix)
+        anchor = self._anchor(items, operation, fail, required=True, prefix=prefix)
         assert anchor is not None
         if anchor[0] is item:
             raise fail("An object cannot be moved before or after itself.")

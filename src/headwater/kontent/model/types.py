@@ -22,7 +22,7 @@ from headwater.kontent.model.elements import CONTENT_TYPE, SNIPPET, TAXONOMY, Ca
 from headwater.kontent.model.typepatch import TypePatch
 from headwater.kontent.pipeline import Call, endpoint, list_stored, no_content, respond, respond_raw
 from headwater.platform import clock
-from headwater.storage import objects, tenancy
+from headwater.storage import objects, tenancy, variants
 from headwater.storage.database import Connection
 
 TYPE_PARAM = "type"
@@ -52,11 +52,8 @@ SNIPPETS = Owner(SNIPPET, "content type snippet", "snippets", 109)
 
 
 async def type_is_used(conn: Connection, env_pk: str, type_id: str) -> bool:
-    """Whether content items use the type, which then cannot be deleted.
-
-    Content items do not exist in this server yet; the content item issue answers this for real.
-    """
-    return False
+    """Whether content items (or components in variants) use the type, which then cannot be deleted."""
+    return await variants.type_is_used(conn, env_pk, type_id)
 
 
 def _encode(doc: Doc) -> str:

@@ -16,6 +16,7 @@ import msgspec
 from starlette.responses import Response
 
 from headwater.kontent import codenames, errors, references
+from headwater.kontent.content import items
 from headwater.kontent.errors import KontentError
 from headwater.kontent.pipeline import Call, endpoint, respond, respond_raw
 from headwater.kontent.project.seed import COLLECTION, COLLECTIONS_META_ID, META
@@ -36,12 +37,8 @@ Doc = dict[str, Any]
 
 
 async def is_used(conn: Connection, env_pk: str, collection_id: str) -> bool:
-    """Whether content items are assigned to the collection, which then cannot be removed.
-
-    Content items do not exist in this server yet, so no collection is in use; the content item
-    module answers this once items can be assigned to collections.
-    """
-    return False
+    """Whether content items are assigned to the collection, which then cannot be removed."""
+    return await items.collection_is_used(conn, env_pk, collection_id)
 
 
 def _encode(doc: Doc) -> str:

@@ -1,4 +1,4 @@
-"""What every new Kontent.ai environment starts with: the default language and default collection.
+"""What every new Kontent.ai environment starts with: the default language, collection and workflow.
 
 Stored documents are the wire shape itself (responses always reference by id), so single-object
 GETs can return the stored JSON unchanged.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
+from headwater.kontent.content import workflows
 from headwater.platform.ids import ZERO_GUID
 from headwater.storage import objects
 from headwater.storage.database import Connection
@@ -58,3 +59,4 @@ async def seed_environment(conn: Connection, env_pk: str, now: str) -> None:
         msgspec.json.encode({"last_modified": now}).decode(),
         created_at=now,
     )
+    await workflows.insert_default(conn, env_pk, now)
