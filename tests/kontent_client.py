@@ -77,7 +77,7 @@ class Kontent:
 
 def value_of(variant: dict[str, Any], element_id: str) -> dict[str, Any]:
     """The value object of one element in a variant response."""
-    found = [v for v in variant["elements"] if v["element"]["id"] == element_id]
+    found: list[dict[str, Any]] = [v for v in variant["elements"] if v["element"]["id"] == element_id]
     assert len(found) == 1, variant["elements"]
     return found[0]
 

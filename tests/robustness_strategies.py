@@ -357,6 +357,13 @@ SAMPLES: dict[tuple[str, str], Callable[[str], Any]] = {
         "type": {"codename": "seed_type"},
         "collection": {"codename": "default"},
     },
+    ("POST", f"{_ENV}/items-with-variant/filter"): lambda u: {
+        "filters": {"search_phrase": f"x{u}", "content_types": [{"codename": "seed_type"}]},
+        "order": {"by": "name", "direction": "asc"},
+    },
+    ("POST", f"{_ENV}/items-with-variant/bulk-get"): lambda u: {
+        "variants": [{"item": {"codename": "seed_item"}, "language": {"codename": "default"}}]
+    },
     ("PUT", f"{_ENV}/items/{{item:kontent_identifier}}"): lambda u: {
         "name": f"Seed item {u}",
         "codename": "seed_item",
