@@ -37,6 +37,12 @@ PG_ADMIN_URL = os.environ.get("HEADWATER_TEST_PG_ADMIN_URL", "postgresql://postg
 T = TypeVar("T")
 
 
+def worker_id() -> str:
+    """The pytest-xdist worker this process is ("gw0", "gw1", …), or "main" in a serial run. Each worker
+    is a session of its own (own servers, databases, temp dirs); names of shared things carry this id."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 def served_routes() -> list[tuple[str, str]]:
     """(method, path template) of every API route the app serves, HEAD and the health probes left out:
     tests that walk the route table cover every endpoint added later without new code."""
@@ -58,7 +64,7 @@ def pg_available() -> str | None:
 
 @contextmanager
 def fresh_pg_database() -> Iterator[str]:
-    name = f"hw_test_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"hw_test_{worker_id()}_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
@@ -226,7 +232,46 @@ def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None
         os.killpg(process.pid, sig)
 
 
+# Ports for child servers (`spawn_server`) are picked, then bound by the child a moment later. Taken
+# from the kernel's ephemeral range (bind to port 0), one could meanwhile go to any other socket of the
+# run, a client connection or another worker's pick. So each xdist worker draws from its own slice of
+# the ports below that range, which the kernel never hands out by itself.
+_PORT_FLOOR = 20000
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default; macOS and Windows start higher (49152)
+
+
+def _worker_ports() -> range:
+    """This worker's slice: slice 0 for a serial run, slice n + 1 for worker gw<n>."""
+    ceiling = _ephemeral_floor()
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0") or 0)
+    index = int(worker_id()[2:]) + 1 if worker_id().startswith("gw") else 0
+    size = (ceiling - _PORT_FLOOR) // (workers + 1)
+    if size < 16:
+        return range(0)
+    start = _PORT_FLOOR + size * (index % (workers + 1))
+    return range(start, start + size)
+
+
 def free_port() -> int:
+    """A port nothing listens on now, from this worker's slice (a random start, so concurrent runs of
+    the suite on one machine rarely meet); the kernel's choice when there is no room below its range."""
+    ports = _worker_ports()
+    if ports:
+        offset = secrets.randbelow(len(ports))
+        for i in range(len(ports)):
+            port = ports[(offset + i) % len(ports)]
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -240,9 +285,35 @@ def spawn_server(
     scheme: str = "http",
     label: str = "headwater",
 ) -> ServerProcess:
-    """Start `headwater serve` on a free port and wait until `/healthz` answers; fail with its output."""
-    port = free_port()
+    """Start `headwater serve` on a free port and wait until `/healthz` answers; fail with its output.
+
+    A port can still be taken between the pick and the child's bind (by another run of the suite on
+    the same machine): then the child exits at once saying so, and it starts again on another port."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(PORT_ATTEMPTS - 1):
+        try:
+            return _spawn_on(free_port(), database_url, data_dir, extra, env, scheme, label)
+        except _PortTaken:
+            continue
+    return _spawn_on(free_port(), database_url, data_dir, extra, env, scheme, label)
+
+
+PORT_ATTEMPTS = 3
+
+
+class _PortTaken(RuntimeError):
+    pass
+
+
+def _spawn_on(
+    port: int,
+    database_url: str,
+    data_dir: Path,
+    extra: tuple[str, ...],
+    env: Mapping[str, str] | None,
+    scheme: str,
+    label: str,
+) -> ServerProcess:
     log_path = data_dir / f"server-{port}.log"
     args = [
         sys.executable,
@@ -273,7 +344,10 @@ def spawn_server(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             server.stopped = True
-            raise RuntimeError(f"{label} exited with {process.returncode} on start:\n{server.log_tail()}")
+            problem = f"{label} exited with {process.returncode} on start:\n{server.log_tail()}"
+            if "Address already in use" in server.output():
+                raise _PortTaken(problem)
+            raise RuntimeError(problem)
         try:
             if httpx.get(server.base_url + "/healthz", timeout=1, verify=_NO_VERIFY).status_code == 200:
                 return server
