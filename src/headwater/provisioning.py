@@ -415,9 +415,13 @@ async def ensure_fixed_project(db: Database, fixed: FixedProject) -> dict[str, A
         now = clock.stamp()
         created = False
         async with db.write() as conn:
+            # Project first: both are inserted in one transaction, so once the project is visible its
+            # environment is too (read the other way round, a concurrent bootstrap committing between
+            # the two reads looks like a project without its environment).
+            project = await tenancy.get_project(conn, fixed.project_id)
             env = await tenancy.kontent_environment(conn, fixed.environment_id)
             if env is None:
-                if await tenancy.get_project(conn, fixed.project_id) is not None:
+                if project is not None:
                     raise ProvisioningError(
                         f"project {fixed.project_id} exists without environment {fixed.environment_id} "
                         f"({_variable('dev_environment_id')})"
