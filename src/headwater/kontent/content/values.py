@@ -145,6 +145,7 @@ class RawValue:
     element: ElementDef
     raw: Doc
     where: str
+    parsed: richtext.ParsedRichText | None = None  # rich text parsed once, by `collect`
 
 
 @dataclass(slots=True)
@@ -227,7 +228,7 @@ def _collect_rich_text(value: RawValue, lookups: Lookups, problems: Problems, de
         problems.add(value.where, f"{element_label(value.element)}: the value of a rich text element must be a string.")
         return []
     try:
-        parsed = richtext.parse(raw)
+        parsed = value.parsed = richtext.parse(raw)
     except richtext.InvalidRichText as exc:
         for problem in exc.problems:
             problems.add(
@@ -480,10 +481,8 @@ class ValueBuilder:
         return {"element": ref, "value": out}
 
     def _rich_text(self, ref: Doc, value: RawValue, fail: Fail, components: Mapping[str, Doc]) -> Doc | None:
-        raw = value.raw.get("value")
-        try:
-            parsed = richtext.parse(raw)
-        except richtext.InvalidRichText:  # reported by collect()
+        parsed = value.parsed
+        if parsed is None:  # invalid: reported by collect()
             return None
         item_ids: dict[Reference, str] = {}
         for item_ref in parsed.item_refs:

@@ -40,6 +40,11 @@ VARIANT_NOT_FOUND_CODE = 103
 NO_PUBLISHED_CODE = 122
 LANGUAGE_NOT_FOUND_CODE = 111
 LOCKED_STEPS = ("published", "scheduled", "archived")
+_LOCKED_STEP_IDS = {
+    workflows.PUBLISHED_STEP_ID: "published",
+    workflows.SCHEDULED_STEP_ID: "scheduled",
+    workflows.ARCHIVED_STEP_ID: "archived",
+}
 
 Doc = dict[str, Any]
 
@@ -352,15 +357,14 @@ async def upsert(
     if not is_default:
         shared = {e.id for e in elements if not e.localizable}
         raw_elements = [v for v in raw_elements if not _names_shared(v, elements, shared)]
+    if stored is not None and stored.step_id in _LOCKED_STEP_IDS:
+        # The system steps have the same ids in every workflow, so no workflow needs loading here.
+        raise _locked(_LOCKED_STEP_IDS[stored.step_id])
     given = await build_values(ctx, raw_elements, elements, problems, "elements", 0)
-    workflow, step_id = await _target_step(conn, env_pk, stored, meta, item_doc, problems)
+    workflow_id, step_id = await _target_step(conn, env_pk, stored, meta, item_doc, problems)
     if problems:
         raise _invalid(problems)
     previous: Doc | None = msgspec.json.decode(stored.data) if stored is not None else None
-    if stored is not None and previous is not None:
-        kind = workflows.step_kind(await _workflow_of(conn, env_pk, stored.workflow_id), stored.step_id)
-        if kind in LOCKED_STEPS:
-            raise _locked(kind)
     prior_values = (
         previous["elements"]
         if previous is not None
@@ -371,7 +375,7 @@ async def upsert(
         item_id=item.id,
         language_id=language["id"],
         elements=complete,
-        workflow_id=workflow["id"],
+        workflow_id=workflow_id,
         step_id=step_id,
         last_modified=previous["last_modified"] if previous is not None else clock.kontent(now),
         schedule=previous["schedule"] if previous is not None else None,
@@ -388,7 +392,7 @@ async def upsert(
         language_id=language["id"],
         type_id=type_doc["id"],
         collection_id=item_doc["collection"]["id"],
-        workflow_id=workflow["id"],
+        workflow_id=workflow_id,
         step_id=step_id,
         data=encode(doc),
         published=stored.published if stored is not None else None,
@@ -402,7 +406,9 @@ async def upsert(
         await variants.insert(conn, env_pk, row)
     else:
         await variants.update(conn, env_pk, row)
-    await variants.set_component_types(conn, env_pk, item.id, language["id"], component_types(complete))
+    types_now = component_types(complete)
+    if previous is None or types_now != component_types(previous["elements"]):
+        await variants.set_component_types(conn, env_pk, item.id, language["id"], types_now)
     if is_default:
         await _share_non_localizable(conn, env_pk, item.id, elements, complete, now)
     return doc, stored is None
@@ -445,39 +451,31 @@ def _locked(kind: str | None) -> KontentError:
     )
 
 
-async def _workflow_of(conn: Connection, env_pk: str, workflow_id: str) -> Doc:
-    workflow = await workflows.find_workflow(conn, env_pk, Reference(id=workflow_id))
-    if workflow is None:
-        workflow = await workflows.find_workflow(conn, env_pk, Reference(id=workflows.DEFAULT_WORKFLOW_ID))
-    assert workflow is not None
-    return workflow
-
-
 async def _target_step(
     conn: Connection, env_pk: str, stored: StoredVariant | None, meta: Meta, item_doc: Doc, problems: Problems
-) -> tuple[Doc, str]:
+) -> tuple[str, str]:
     """The workflow and step the variant will be in: as requested, unchanged, or a new variant's first step."""
     if meta.workflow is not None:
         workflow_ref, step_ref = meta.workflow
         workflow = await workflows.find_workflow(conn, env_pk, workflow_ref)
         if workflow is None:
             problems.add("workflow.workflow_identifier", f"The workflow {workflow_ref.describe()} does not exist.")
-            return await _workflow_of(conn, env_pk, workflows.DEFAULT_WORKFLOW_ID), ""
+            return workflows.DEFAULT_WORKFLOW_ID, ""
         step = workflows.find_step(workflow, step_ref)
         if step is None:
             problems.add("workflow.step_identifier", f"The step {step_ref.describe()} is not a step of the workflow.")
-            return workflow, ""
+            return str(workflow["id"]), ""
         if workflows.step_kind(workflow, step["id"]) != "custom":
             problems.add(
                 "workflow.step_identifier",
                 "An upsert can move a variant only to a custom workflow step; use the publishing endpoints for "
                 "the Published, Scheduled and Archived steps.",
             )
-        return workflow, str(step["id"])
+        return str(workflow["id"]), str(step["id"])
     if stored is not None:
-        return await _workflow_of(conn, env_pk, stored.workflow_id), stored.step_id
+        return stored.workflow_id, stored.step_id
     workflow = await workflows.for_new_variant(conn, env_pk, item_doc["type"]["id"], item_doc["collection"]["id"])
-    return workflow, workflows.first_step_id(workflow)
+    return str(workflow["id"]), workflows.first_step_id(workflow)
 
 
 async def _shared_from_default(
