@@ -21,6 +21,10 @@ class IntegrityViolation(Exception):
 
 
 class Connection(Protocol):
+    # True when the backend runs one write transaction at a time for the whole database (SQLite's
+    # BEGIN IMMEDIATE), so row locks taken only to serialize writers are unnecessary.
+    writes_serialized: bool
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...

@@ -32,6 +32,8 @@ def translate(sql: str) -> str:
 
 
 class PostgresConnection:
+    writes_serialized = False
+
     def __init__(self, raw: psycopg.AsyncConnection[Any]) -> None:
         self.raw = raw
         self.tenancy_touched = False

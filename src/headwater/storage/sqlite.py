@@ -17,6 +17,8 @@ from headwater.storage.database import Connection, Dialect, IntegrityViolation, 
 
 
 class SqliteConnection:
+    writes_serialized = True
+
     def __init__(self, raw: sqlite3.Connection) -> None:
         self.raw = raw
         self.tenancy_touched = False

@@ -331,6 +331,8 @@ async def lock_environment(conn: Connection, env_pk: str) -> bool:
     Rules that span several objects (one default locale, fallback chains) are checked after the lock,
     so two concurrent requests cannot both pass them. False means the environment is gone.
     """
+    if conn.writes_serialized:  # SQLite: BEGIN IMMEDIATE already excludes every other writer
+        return await conn.fetchone("SELECT 1 FROM environments WHERE pk = ?", (env_pk,)) is not None
     return await conn.execute("UPDATE environments SET version = version WHERE pk = ?", (env_pk,)) > 0
 
 

@@ -521,3 +521,33 @@ async def data_of_pairs(conn: Connection, env_pk: str, pairs: Iterable[tuple[str
         (env_pk, *item_ids, *language_ids),
     )
     return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in wanted}
+
+
+@dataclass(slots=True)
+class ForWrite:
+    """An upsert's starting point, read in one statement: the item, the language, the variant if any."""
+
+    item_id: str | None
+    item_data: str | None
+    language_id: str | None
+    language_data: str | None
+    variant: StoredVariant | None
+
+
+async def for_write(
+    conn: Connection, env_pk: str, item: tuple[LookupColumn, str], language: tuple[LookupColumn, str]
+) -> ForWrite:
+    item_column, item_value = item
+    language_column, language_value = language
+    columns = ", ".join(f"v.{c.strip()}" for c in _COLUMNS.split(","))
+    row = await conn.fetchone(
+        f"SELECT i.id, i.data, l.id, l.data, {columns} FROM (SELECT 1 AS one) AS anchor "
+        f"LEFT JOIN objects i ON i.env_pk = ? AND i.kind = '{ITEM_KIND}' AND i.{item_column} = ? "
+        f"LEFT JOIN objects l ON l.env_pk = ? AND l.kind = '{LANGUAGE_KIND}' AND l.{language_column} = ? "
+        "LEFT JOIN kontent_variants v ON v.env_pk = ? AND v.item_id = i.id AND v.language_id = l.id",
+        (env_pk, item_value, env_pk, language_value, env_pk),
+    )
+    if row is None:  # pragma: no cover - the anchor always yields one row
+        return ForWrite(None, None, None, None, None)
+    variant = _variant(row[4:]) if row[4] is not None else None
+    return ForWrite(row[0], row[1], row[2], row[3], variant)

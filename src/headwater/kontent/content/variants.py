@@ -319,17 +319,6 @@ def _invalid(problems: Problems) -> KontentError:
     return KontentError(400, 5, errors.INVALID_BODY, problems.errors)
 
 
-async def _language(conn: Connection, env_pk: str, identifier: str) -> Doc:
-    ref = references.parse_identifier(identifier)
-    stored = await references.resolve(conn, env_pk, LANGUAGE, ref) if ref is not None else None
-    if stored is None:
-        raise language_not_found()
-    doc: Doc = msgspec.json.decode(stored.data)
-    if not doc.get("is_active"):
-        raise language_not_found()
-    return doc
-
-
 async def upsert(
     conn: Connection, env_pk: str, item_identifier: str, language_identifier: str, body: Any, now: str
 ) -> tuple[Doc, bool]:
@@ -341,10 +330,23 @@ async def upsert(
             "The 'elements' property is required: provide an array of element values.", path="elements"
         )
     await tenancy.lock_environment(conn, env_pk)
-    item = await items.find(conn, env_pk, item_identifier)
-    item_doc: Doc = msgspec.json.decode(item.data)
-    language = await _language(conn, env_pk, language_identifier)
-    stored = await variants.get(conn, env_pk, item.id, language["id"])
+    item_ref = references.parse_identifier(item_identifier)
+    language_ref = references.parse_identifier(language_identifier)
+    if item_ref is None:
+        raise items.not_found(item_identifier)
+    if language_ref is None:
+        raise language_not_found()
+    found = await variants.for_write(conn, env_pk, references.lookup_key(item_ref), references.lookup_key(language_ref))
+    if found.item_id is None or found.item_data is None:
+        raise items.not_found(item_identifier)
+    if found.language_data is None:
+        raise language_not_found()
+    item_id: str = found.item_id
+    item_doc: Doc = msgspec.json.decode(found.item_data)
+    language: Doc = msgspec.json.decode(found.language_data)
+    if not language.get("is_active"):
+        raise language_not_found()
+    stored = found.variant
     ctx = Context(conn, env_pk)
     type_doc = await ctx.type_doc(Reference(id=item_doc["type"]["id"]))
     if type_doc is None:  # pragma: no cover - a type with items cannot be deleted
@@ -368,11 +370,11 @@ async def upsert(
     prior_values = (
         previous["elements"]
         if previous is not None
-        else await _shared_from_default(conn, env_pk, item.id, elements, is_default)
+        else await _shared_from_default(conn, env_pk, item_id, elements, is_default)
     )
     complete = _complete(elements, given, prior_values)
     doc = document(
-        item_id=item.id,
+        item_id=item_id,
         language_id=language["id"],
         elements=complete,
         workflow_id=workflow_id,
@@ -388,7 +390,7 @@ async def upsert(
     doc["last_modified"] = clock.kontent(now)
     row = StoredVariant(
         seq=0,
-        item_id=item.id,
+        item_id=item_id,
         language_id=language["id"],
         type_id=type_doc["id"],
         collection_id=item_doc["collection"]["id"],
@@ -408,9 +410,9 @@ async def upsert(
         await variants.update(conn, env_pk, row)
     types_now = component_types(complete)
     if previous is None or types_now != component_types(previous["elements"]):
-        await variants.set_component_types(conn, env_pk, item.id, language["id"], types_now)
+        await variants.set_component_types(conn, env_pk, item_id, language["id"], types_now)
     if is_default:
-        await _share_non_localizable(conn, env_pk, item.id, elements, complete, now)
+        await _share_non_localizable(conn, env_pk, item_id, elements, complete, now)
     return doc, stored is None
 
 
