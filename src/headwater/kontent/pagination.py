@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from starlette.requests import Request
@@ -22,7 +23,6 @@ from headwater.kontent.errors import KontentError
 from headwater.platform.requests import MAX_WIRE_INT
 from headwater.storage import objects
 from headwater.storage.database import Connection
-from headwater.storage.objects import StoredObject
 
 HEADER = "x-continuation"
 QUERY_PARAM = "continuationToken"
@@ -72,9 +72,16 @@ def after_seq(request: Request, kind: str) -> int:
     return 0 if token is None else decode_token(token, kind)
 
 
+class Row(Protocol):
+    """A stored row whose `data` is a wire document: objects, variants."""
+
+    @property
+    def data(self) -> str: ...
+
+
 @dataclass(slots=True)
 class Page:
-    rows: list[StoredObject]
+    rows: Sequence[Row]
     continuation_token: str | None
 
     def pagination(self, request: Request) -> dict[str, str | None]:

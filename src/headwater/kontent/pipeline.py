@@ -65,6 +65,14 @@ class Call:
         except NulCharacter as exc:
             raise errors.invalid(str(exc)) from None
 
+    async def optional_json(self) -> Any:
+        """The decoded body of an endpoint whose body is optional (publish, validate): None when the
+        request announces none; a body that is sent must still be JSON under a JSON media type."""
+        headers = self.request.headers
+        length = headers.get("content-length")
+        sent = length.strip() not in ("", "0") if length is not None else "transfer-encoding" in headers
+        return await self.json() if sent else None
+
     async def body_as(self, model: type[T]) -> T:
         return convert(await self.json(), model)
 

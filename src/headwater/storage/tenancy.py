@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from headwater.storage import variants
 from headwater.storage.database import Connection, Row
 
 DialectName = Literal["kontent", "contentful"]
@@ -347,8 +348,7 @@ async def update_environment(conn: Connection, env: Environment) -> None:
 
 async def delete_environment(conn: Connection, env_pk: str) -> None:
     await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env_pk,))
-    await conn.execute("DELETE FROM kontent_variant_components WHERE env_pk = ?", (env_pk,))
-    await conn.execute("DELETE FROM kontent_variants WHERE env_pk = ?", (env_pk,))
+    await variants.delete_environment(conn, env_pk)
     await conn.execute("DELETE FROM environments WHERE pk = ?", (env_pk,))
     await conn.tenancy_changed()
 

@@ -56,6 +56,27 @@ async def get(conn: Connection, env_pk: str, item_id: str, language_id: str) -> 
     return _variant(row) if row else None
 
 
+_V_COLUMNS = ", ".join(f"v.{c.strip()}" for c in _COLUMNS.split(","))
+
+
+def _addressed(
+    env_pk: str, item: tuple[LookupColumn, str], language: tuple[LookupColumn, str]
+) -> tuple[str, tuple[str, ...]]:
+    """`FROM …` of a read that resolves an item and a language identifier and finds their variant.
+
+    Item and language are outer-joined to a one-row anchor, so a miss still says which identifier was
+    unknown.
+    """
+    (item_column, item_value), (language_column, language_value) = item, language
+    return (
+        "FROM (SELECT 1 AS one) AS anchor "
+        f"LEFT JOIN objects i ON i.env_pk = ? AND i.kind = '{ITEM_KIND}' AND i.{item_column} = ? "
+        f"LEFT JOIN objects l ON l.env_pk = ? AND l.kind = '{LANGUAGE_KIND}' AND l.{language_column} = ? "
+        "LEFT JOIN kontent_variants v ON v.env_pk = ? AND v.item_id = i.id AND v.language_id = l.id",
+        (env_pk, item_value, env_pk, language_value, env_pk),
+    )
+
+
 @dataclass(slots=True)
 class Addressed:
     """What one statement found for an (item, language) address: a variant read's hot path."""
@@ -79,15 +100,10 @@ async def address(
     identifier was unknown. Language documents are stored as compact JSON, so the active flag is an
     exact text match.
     """
-    item_column, item_value = item
-    language_column, language_value = language
+    sql, params = _addressed(env_pk, item, language)
     row = await conn.fetchone(
-        "SELECT i.id, l.id, CASE WHEN l.data LIKE '%\"is_active\":true%' THEN 1 ELSE 0 END, v.data, v.published "
-        "FROM (SELECT 1 AS one) AS anchor "
-        f"LEFT JOIN objects i ON i.env_pk = ? AND i.kind = '{ITEM_KIND}' AND i.{item_column} = ? "
-        f"LEFT JOIN objects l ON l.env_pk = ? AND l.kind = '{LANGUAGE_KIND}' AND l.{language_column} = ? "
-        "LEFT JOIN kontent_variants v ON v.env_pk = ? AND v.item_id = i.id AND v.language_id = l.id",
-        (env_pk, item_value, env_pk, language_value, env_pk),
+        "SELECT i.id, l.id, CASE WHEN l.data LIKE '%\"is_active\":true%' THEN 1 ELSE 0 END, v.data, v.published " + sql,
+        params,
     )
     if row is None:  # pragma: no cover - the anchor always yields one row
         return Addressed(None, None, False, None, None)
@@ -97,18 +113,6 @@ async def address(
 async def of_item(conn: Connection, env_pk: str, item_id: str) -> list[StoredVariant]:
     rows = await conn.fetchall(
         f"SELECT {_COLUMNS} FROM kontent_variants WHERE env_pk = ? AND item_id = ? ORDER BY seq", (env_pk, item_id)
-    )
-    return [_variant(r) for r in rows]
-
-
-async def of_items(conn: Connection, env_pk: str, item_ids: Iterable[str]) -> list[StoredVariant]:
-    wanted = list(dict.fromkeys(item_ids))
-    if not wanted:
-        return []
-    marks = ", ".join("?" for _ in wanted)
-    rows = await conn.fetchall(
-        f"SELECT {_COLUMNS} FROM kontent_variants WHERE env_pk = ? AND item_id IN ({marks}) ORDER BY seq",
-        (env_pk, *wanted),
     )
     return [_variant(r) for r in rows]
 
@@ -136,9 +140,8 @@ async def page_with_component_type(
     conn: Connection, env_pk: str, type_id: str, after_seq: int, limit: int
 ) -> list[StoredVariant]:
     """Keyset page of the variants holding at least one component of the type."""
-    columns = ", ".join(f"v.{c.strip()}" for c in _COLUMNS.split(","))
     rows = await conn.fetchall(
-        f"SELECT {columns} FROM kontent_variants v WHERE v.env_pk = ? AND v.seq > ? AND EXISTS ("
+        f"SELECT {_V_COLUMNS} FROM kontent_variants v WHERE v.env_pk = ? AND v.seq > ? AND EXISTS ("
         "SELECT 1 FROM kontent_variant_components c WHERE c.env_pk = v.env_pk AND c.item_id = v.item_id "
         "AND c.language_id = v.language_id AND c.type_id = ?) ORDER BY v.seq LIMIT ?",
         (env_pk, after_seq, type_id, limit),
@@ -537,16 +540,8 @@ class ForWrite:
 async def for_write(
     conn: Connection, env_pk: str, item: tuple[LookupColumn, str], language: tuple[LookupColumn, str]
 ) -> ForWrite:
-    item_column, item_value = item
-    language_column, language_value = language
-    columns = ", ".join(f"v.{c.strip()}" for c in _COLUMNS.split(","))
-    row = await conn.fetchone(
-        f"SELECT i.id, i.data, l.id, l.data, {columns} FROM (SELECT 1 AS one) AS anchor "
-        f"LEFT JOIN objects i ON i.env_pk = ? AND i.kind = '{ITEM_KIND}' AND i.{item_column} = ? "
-        f"LEFT JOIN objects l ON l.env_pk = ? AND l.kind = '{LANGUAGE_KIND}' AND l.{language_column} = ? "
-        "LEFT JOIN kontent_variants v ON v.env_pk = ? AND v.item_id = i.id AND v.language_id = l.id",
-        (env_pk, item_value, env_pk, language_value, env_pk),
-    )
+    sql, params = _addressed(env_pk, item, language)
+    row = await conn.fetchone(f"SELECT i.id, i.data, l.id, l.data, {_V_COLUMNS} " + sql, params)
     if row is None:  # pragma: no cover - the anchor always yields one row
         return ForWrite(None, None, None, None, None)
     variant = _variant(row[4:]) if row[4] is not None else None

@@ -168,17 +168,9 @@ def _token_kind(task_id: str) -> str:
 # -- handlers -------------------------------------------------------------------------------------
 
 
-async def _ignore_body(call: Call) -> None:
-    """The endpoints take no body; one that is sent must still be well-formed JSON under a JSON type."""
-    length = call.request.headers.get("content-length")
-    has_body = length.strip() not in ("", "0") if length is not None else "transfer-encoding" in call.request.headers
-    if has_body:
-        await call.json()
-
-
 @endpoint
 async def validate_environment(call: Call) -> Response:
-    await _ignore_body(call)
+    await call.optional_json()  # no body is taken; a sent one must still be well-formed
     async with call.services.db.read() as conn:
         project = await tenancy.get_project(conn, call.env.container_id)
         found = await report(conn, call.env.pk)
@@ -198,7 +190,7 @@ async def validate_environment(call: Call) -> Response:
 
 @endpoint
 async def start_validation(call: Call) -> Response:
-    await _ignore_body(call)
+    await call.optional_json()  # no body is taken; a sent one must still be well-formed
     async with call.services.db.read() as conn:
         found = await report(conn, call.env.pk)
     async with call.services.db.write() as conn:

@@ -346,20 +346,12 @@ Action = Callable[[Connection, str, Variant, Any, str], Awaitable[None]]
 async def _run(call: Call, action: Action, *, with_body: bool) -> Response:
     # A body on an action that takes none is still read, so a non-JSON or malformed one is refused
     # like everywhere else; its content is then ignored.
-    sent = await call.json() if await _has_body(call) else None
+    sent = await call.optional_json()
     body = sent if with_body else None
     async with call.services.db.write() as conn:
         variant = await load(conn, call.env.pk, call.param(items.ITEM_PARAM), call.param(variants.LANGUAGE_PARAM))
         await action(conn, call.env.pk, variant, body, clock.stamp())
     return no_content()
-
-
-async def _has_body(call: Call) -> bool:
-    """Publish and unpublish are sent with no body at all by the SDK's `withoutData()`."""
-    length = call.request.headers.get("content-length")
-    if length is not None:
-        return length.strip() not in ("", "0")
-    return call.request.headers.get("transfer-encoding") is not None
 
 
 @endpoint

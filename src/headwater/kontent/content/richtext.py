@@ -314,7 +314,7 @@ def parse(value: str | None) -> ParsedRichText:
     """
     if value is None:
         return ParsedRichText()
-    length = _utf16_length(value)
+    length = utf16_length(value)
     if length > MAX_LENGTH:
         raise InvalidRichText([RichTextProblem(MSG_TOO_LONG.format(length=length, limit=MAX_LENGTH), 1, 1)])
     parser = _Parser(value)
@@ -328,7 +328,8 @@ def parse(value: str | None) -> ParsedRichText:
     return ParsedRichText(parser.item_refs, parser.asset_refs, parser.component_ids, parser.blocks)
 
 
-def _utf16_length(value: str) -> int:
+def utf16_length(value: str) -> int:
+    """Lengths as the hosted platform counts them (UTF-16 code units, like JavaScript's `length`)."""
     return len(value.encode("utf-16-le", "surrogatepass")) // 2
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import msgspec
 from regress import Regex, RegressError
 
-from headwater.kontent.content import values
+from headwater.kontent.content import richtext, values
 from headwater.kontent.content.values import ElementDef
 from headwater.kontent.errors import KontentError
 from headwater.kontent.model.elements import CONTENT_ITEM, CONTENT_TYPE, SNIPPET, TAXONOMY
@@ -277,7 +277,7 @@ class _RichTextReader(HTMLParser):
             return
         self._content()
         self.parts.append(text)
-        self.out.characters += _utf16_length(text)
+        self.out.characters += richtext.utf16_length(text)
 
     def _content(self) -> None:
         """Text or formatting appeared: the innermost text block it sits in is used."""
@@ -304,11 +304,6 @@ def read_rich_text(html: str) -> RichText:
     reader = _RichTextReader()
     reader.feed(html)
     return reader.result()
-
-
-def _utf16_length(text: str) -> int:
-    """Lengths as the hosted platform counts them (UTF-16 code units, like JavaScript's `length`)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 # -- one variant --------------------------------------------------------------------------------------------
@@ -381,7 +376,7 @@ async def _element_messages(
     if kind in ("text", "url_slug"):
         text = raw if isinstance(raw, str) else ""
         if kind == "text":
-            out.extend(_length(label, definition.get("maximum_text_length"), text, _utf16_length(text)))
+            out.extend(_length(label, definition.get("maximum_text_length"), text, richtext.utf16_length(text)))
         out.extend(_pattern(label, definition.get("validation_regex"), text))
     elif kind == "rich_text" and rich is not None:
         out.extend(_length(label, definition.get("maximum_text_length"), rich.text, rich.characters))
@@ -559,20 +554,13 @@ async def _taxonomy(lookup: Lookup, label: str, definition: Doc, value: Doc, req
     group_id = (definition.get("taxonomy_group") or {}).get("id")
     group = await lookup.taxonomy(group_id) if isinstance(group_id, str) else None
     if group is not None:  # a missing group is the type's issue, reported once for the type
-        existing = {term.get("id") for term in _walk_terms(group.get("terms") or [])}
+        existing = {term.get("id") for term in values.walk_terms(group.get("terms") or [])}
         out.extend(
             f"{label} references a non-existent taxonomy term with ID {term_id}."
             for term_id in terms
             if term_id not in existing
         )
     return out
-
-
-def _walk_terms(terms: Iterable[Any]) -> Iterator[Doc]:
-    for term in terms:
-        if isinstance(term, dict):
-            yield term
-            yield from _walk_terms(term.get("terms") or [])
 
 
 def _multiple_choice(label: str, definition: Doc, value: Doc) -> list[str]:

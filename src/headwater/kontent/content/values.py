@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -465,7 +465,7 @@ class ValueBuilder:
     def _terms(self, element: ElementDef, ref: Doc, value: RawValue, fail: Fail) -> Doc | None:
         group_id = (element.definition.get("taxonomy_group") or {}).get("id")
         group = self.taxonomies.get(group_id or "")
-        terms = list(_walk_terms(group.get("terms", []) if group else []))
+        terms = list(walk_terms(group.get("terms", []) if group else []))
         out: list[Doc] = []
         for term_ref in _refs(value.raw.get("value"), value, self.problems):
             term = next((t for t in terms if term_ref.matches(t)), None)
@@ -504,10 +504,11 @@ class ValueBuilder:
         return {"element": ref, "value": parsed.render(item_ids, asset_ids), "components": ordered}
 
 
-def _walk_terms(terms: Iterable[Doc]) -> Iterable[Doc]:
+def walk_terms(terms: Iterable[Any]) -> Iterator[Doc]:
+    """Every term of a taxonomy tree, depth first."""
     for term in terms:
         yield term
-        yield from _walk_terms(term.get("terms", []))
+        yield from walk_terms(term.get("terms") or [])
 
 
 def is_timezone(name: str) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import msgspec
 from starlette.responses import Response
 
 from headwater.kontent import errors, pagination, references
@@ -37,17 +36,7 @@ async def _page(call: Call, token_kind: str, fetch: Fetch) -> Response:
     if len(rows) > size:
         rows = rows[:size]
         token = pagination.encode_token(token_kind, rows[-1].seq)
-    page = pagination.Page([], token)
-    body = b"".join(
-        (
-            b'{"' + LIST_KEY.encode() + b'":[',
-            b",".join(row.data.encode() for row in rows),
-            b'],"pagination":',
-            msgspec.json.encode(page.pagination(call.request)),
-            b"}",
-        )
-    )
-    return respond_raw(body)
+    return respond_raw(pagination.Page(rows, token).wire(LIST_KEY, call.request))
 
 
 async def _type_id(call: Call) -> str:

@@ -15,6 +15,7 @@ nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -39,7 +40,6 @@ LANGUAGE_PARAM = "language"
 VARIANT_NOT_FOUND_CODE = 103
 NO_PUBLISHED_CODE = 122
 LANGUAGE_NOT_FOUND_CODE = 111
-LOCKED_STEPS = ("published", "scheduled", "archived")
 _LOCKED_STEP_IDS = {
     workflows.PUBLISHED_STEP_ID: "published",
     workflows.SCHEDULED_STEP_ID: "scheduled",
@@ -286,8 +286,6 @@ def parse_meta(body: Doc, problems: Problems) -> Meta:
 
 
 def _is_datetime(value: Any) -> bool:
-    from datetime import datetime
-
     if not isinstance(value, str):
         return False
     try:
