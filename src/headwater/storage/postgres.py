@@ -1,4 +1,4 @@
-"""PostgreSQL backend: psycopg 3 with an async connection pool.
+"""PostgreSQL backend: psycopg 3 with an async connection pool (`pgpool`).
 
 Single-row commits are fsync-bound (~1.4k/s per connection on this machine class), so throughput
 comes from the pool's concurrency. Tenancy-cache invalidation travels by LISTEN/NOTIFY.
@@ -13,9 +13,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
 
 from headwater.storage.database import Connection, Dialect, IntegrityViolation, Params, Row
+from headwater.storage.pgpool import ConnectionPool
 
 AUTH_CHANNEL = "headwater_auth"
 
@@ -72,7 +72,7 @@ class PostgresConnection:
 class PostgresDatabase:
     dialect: Dialect = "postgresql"
 
-    def __init__(self, pool: AsyncConnectionPool[Any], url: str) -> None:
+    def __init__(self, pool: ConnectionPool, url: str) -> None:
         self._pool = pool
         self._url = url
         self._changed = True
@@ -80,10 +80,8 @@ class PostgresDatabase:
 
     @classmethod
     async def open(cls, url: str, min_size: int = 2, max_size: int = 10) -> PostgresDatabase:
-        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=False, kwargs={"autocommit": True}
-        )
-        await pool.open(wait=True, timeout=10)
+        pool = ConnectionPool(url, min_size=min_size, max_size=max_size)
+        await pool.open()
         db = cls(pool, url)
         db._listener = asyncio.get_running_loop().create_task(db._listen())
         return db
