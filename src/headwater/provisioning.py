@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from headwater.config import ENV_PREFIX, Settings
-from headwater.contentful import seed as contentful_seed
+from headwater.contentful.space import seed as contentful_seed
 from headwater.kontent.project import seed as kontent_seed
 from headwater.platform import auth, clock, ids
 from headwater.storage import tenancy

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from headwater.contentful import environments, locales, spaces, users
+from headwater.contentful.assets.routes import routes as asset_routes
+from headwater.contentful.entries.routes import routes as entry_routes
+from headwater.contentful.model.routes import routes as model_routes
+from headwater.contentful.search.routes import routes as search_routes
+from headwater.contentful.space import environments, locales, spaces, users
+from headwater.contentful.tags.routes import routes as tag_routes
 
 SPACE = "/spaces/{space_id}"
 ENVIRONMENT = SPACE + "/environments/{environment_id}"
@@ -35,3 +40,6 @@ for _base in (ENVIRONMENT, SPACE):
         Route(_base + "/locales/{locale_id}", locales.update_locale, methods=["PUT"]),
         Route(_base + "/locales/{locale_id}", locales.delete_locale, methods=["DELETE"]),
     ]
+
+# Each family's own table (every one serves the environment-less short form too).
+routes += [*search_routes, *model_routes, *entry_routes, *asset_routes, *tag_routes]

@@ -27,3 +27,8 @@ def audit(created_by: str, created_at: str, updated_by: str, updated_at: str) ->
 
 def array(items: list[Any], total: int, skip: int, limit: int) -> dict[str, Any]:
     return {"total": total, "limit": limit, "skip": skip, "sys": {"type": "Array"}, "items": items}
+
+
+def timestamp(value: str | None) -> str | None:
+    """A stored timestamp as the CMA renders it (millisecond ISO, `Z`)."""
+    return clock.contentful(value) if value is not None else None

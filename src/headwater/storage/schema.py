@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -183,4 +184,89 @@ kontent_variant_components = Table(
     Column("language_id", String(64), primary_key=True),
     Column("type_id", String(64), primary_key=True),
     Index("ix_kontent_variant_components_type", "env_pk", "type_id"),
+)
+
+# Contentful versioned entities (content types, entries, assets, tags, editor interfaces): one row per
+# entity with the lifecycle in columns (versions, publish and archive state) and the current draft's
+# document in `data`; `published_data` is the document as last published. `content_type_id` is set on
+# entries (their type) and editor interfaces (the type they belong to).
+cf_entities = Table(
+    "cf_entities",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("env_pk", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("content_type_id", String(64), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("published_version", Integer, nullable=True),
+    Column("archived_version", Integer, nullable=True),
+    Column("published_counter", Integer, nullable=False, server_default="0"),
+    Column("first_published_at", String(32), nullable=True),
+    Column("published_at", String(32), nullable=True),
+    Column("archived_at", String(32), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("published_by", String(64), nullable=True),
+    Column("archived_by", String(64), nullable=True),
+    Column("data", Text, nullable=False),
+    Column("published_data", Text, nullable=True),
+    UniqueConstraint("env_pk", "kind", "id", name="uq_cf_entities_id"),
+    Index("ix_cf_entities_kind_seq", "env_pk", "kind", "seq"),
+    Index("ix_cf_entities_content_type", "env_pk", "kind", "content_type_id", "seq"),
+)
+
+# The search index of Contentful entities: one row per searchable value (a field value per locale, one
+# per array element; link ids under `fields.f.sys.id`; tag ids under `metadata.tags.sys.id`). Text is
+# indexed by its first 255 characters (`text_key`, within every backend's index-entry limit) and
+# compared in full through `text_full`; numbers, and dates as epoch seconds, in `num_value`.
+cf_search = Table(
+    "cf_search",
+    metadata,
+    Column("env_pk", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("content_type_id", String(64), nullable=True),
+    Column("path", String(255), nullable=False),
+    Column("locale", String(64), nullable=False),
+    Column("text_key", String(255), nullable=True),
+    Column("text_full", Text, nullable=True),
+    Column("num_value", Float, nullable=True),
+    Index("ix_cf_search_text", "env_pk", "kind", "path", "text_key"),
+    Index("ix_cf_search_num", "env_pk", "kind", "path", "num_value"),
+    Index("ix_cf_search_entity", "env_pk", "kind", "entity_id"),
+)
+
+# Snapshots of entries and content types, one per publish.
+cf_snapshots = Table(
+    "cf_snapshots",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("env_pk", String(64), nullable=False),
+    Column("entity_kind", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    UniqueConstraint("env_pk", "entity_kind", "entity_id", "id", name="uq_cf_snapshots_id"),
+    Index("ix_cf_snapshots_entity", "env_pk", "entity_kind", "entity_id", "seq"),
+)
+
+# Contentful uploads: per space (the environment-scoped form stores the same), the bytes in the blob
+# store under `blob_key`, gone after `expires_at`.
+cf_uploads = Table(
+    "cf_uploads",
+    metadata,
+    Column("space_id", String(64), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("environment_id", String(64), nullable=True),
+    Column("blob_key", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Index("ix_cf_uploads_expires", "expires_at"),
 )

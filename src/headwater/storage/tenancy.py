@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from headwater.storage import variants
+from headwater.storage import cfentities, variants
 from headwater.storage.database import Connection, Row
 
 DialectName = Literal["kontent", "contentful"]
@@ -231,6 +231,8 @@ async def update_space(conn: Connection, space: Space) -> None:
 async def delete_space(conn: Connection, space_id: str) -> None:
     for env in await environments_of(conn, "contentful", space_id):
         await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env.pk,))
+        await cfentities.delete_environment(conn, env.pk)
+    await conn.execute("DELETE FROM cf_uploads WHERE space_id = ?", (space_id,))
     await conn.execute("DELETE FROM environments WHERE dialect = 'contentful' AND container_id = ?", (space_id,))
     await conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
     await conn.tenancy_changed()
@@ -349,6 +351,7 @@ async def update_environment(conn: Connection, env: Environment) -> None:
 async def delete_environment(conn: Connection, env_pk: str) -> None:
     await conn.execute("DELETE FROM objects WHERE env_pk = ?", (env_pk,))
     await variants.delete_environment(conn, env_pk)
+    await cfentities.delete_environment(conn, env_pk)
     await conn.execute("DELETE FROM environments WHERE pk = ?", (env_pk,))
     await conn.tenancy_changed()
 

@@ -15,12 +15,13 @@ from typing import Any
 import msgspec
 from starlette.responses import Response
 
-from headwater.contentful import errors, seed, sys
+from headwater.contentful import errors, sys
 from headwater.contentful.bodies import check_name, invalid, is_locale_code, reject_unknown_keys, type_error
 from headwater.contentful.errors import ContentfulError
 from headwater.contentful.pagination import skip_limit
 from headwater.contentful.pipeline import Call, endpoint, no_content, respond
-from headwater.contentful.spaces import space_url
+from headwater.contentful.space import seed
+from headwater.contentful.space.spaces import space_url
 from headwater.platform import clock, ids
 from headwater.storage import objects, tenancy
 from headwater.storage.database import Connection, IntegrityViolation

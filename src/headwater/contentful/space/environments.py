@@ -18,9 +18,9 @@ from headwater.contentful.bodies import check_name, invalid, reject_unknown_keys
 from headwater.contentful.errors import ContentfulError
 from headwater.contentful.pagination import skip_limit
 from headwater.contentful.pipeline import Call, endpoint, no_content, respond
-from headwater.contentful.spaces import space_url
+from headwater.contentful.space.spaces import space_url
 from headwater.platform import clock, ids
-from headwater.storage import objects, tenancy
+from headwater.storage import cfentities, objects, tenancy
 from headwater.storage.database import Connection, IntegrityViolation
 from headwater.storage.tenancy import Environment
 
@@ -159,6 +159,7 @@ async def _create(call: Call, space_id: str, env_id: str, name: str) -> Environm
                 raise errors.version_mismatch()
             await tenancy.insert_environment(conn, env)
             await objects.clone_environment(conn, source.pk, env.pk)
+            await cfentities.clone_environment(conn, source.pk, env.pk)
     except IntegrityViolation:
         # Another process created the same id between our check and insert: the hosted API's answer
         # to a create with a taken id is a version mismatch.

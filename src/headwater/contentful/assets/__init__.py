@@ -1,0 +1,1 @@
+"""Contentful assets and uploads: files, processing, serving the bytes."""

@@ -1,0 +1,2 @@
+"""Contentful entries: lifecycle, structural and publish-time validation, rich text, JSON Patch,
+snapshots, references."""

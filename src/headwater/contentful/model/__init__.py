@@ -1,0 +1,1 @@
+"""Contentful content model: content types (fields, validations) and editor interfaces."""

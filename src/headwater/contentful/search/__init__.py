@@ -1,0 +1,2 @@
+"""Contentful search: query parameters parsed, compiled to SQL over the `cf_search` index, and the
+collection endpoints."""

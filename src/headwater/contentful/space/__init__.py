@@ -1,0 +1,1 @@
+"""Contentful spaces, environments, locales, users and organizations."""

@@ -1,0 +1,1 @@
+"""Contentful tags, and the small space-level listings the SDKs and CLIs read."""
