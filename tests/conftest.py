@@ -3,25 +3,15 @@ and always when CI=true)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import LiveServer, fresh_pg_database, pg_available, settings_for, start_server
+from tests.support import LiveServer, fresh_pg_database, require_pg, settings_for, start_server
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def _require_pg() -> None:
-    reason = pg_available()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true requires PostgreSQL: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -31,7 +21,7 @@ def backend_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         path = tmp_path_factory.mktemp("sqlite") / "headwater.db"
         yield f"sqlite:///{path}"
         return
-    _require_pg()
+    require_pg()
     with fresh_pg_database() as url:
         yield url
 

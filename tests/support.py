@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import httpx
 import psycopg
+import pytest
 import uvicorn
 from starlette.routing import Route
 
@@ -60,6 +61,16 @@ def pg_available() -> str | None:
             return None
     except Exception as exc:
         return f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc}"
+
+
+def require_pg() -> None:
+    """Skip when PostgreSQL is unreachable; under CI=true that is a failure, not a skip."""
+    reason = pg_available()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true requires PostgreSQL: {reason}")
+    pytest.skip(reason)
 
 
 @contextmanager

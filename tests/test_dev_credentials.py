@@ -4,7 +4,6 @@ starts, and the first request already works; restarts keep them working; bad val
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import uuid
@@ -27,7 +26,7 @@ from tests.support import (
     free_port,
     fresh_pg_database,
     kontent_headers,
-    pg_available,
+    require_pg,
     run_async,
     spawn_server,
 )
@@ -54,11 +53,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'dev.db'}"
         return
-    reason = pg_available()
-    if reason is not None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true requires PostgreSQL: {reason}")
-        pytest.skip(reason)
+    require_pg()
     with fresh_pg_database() as url:
         yield url
 

@@ -4,7 +4,6 @@ number scheduled, and every variant ends up published)."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ import pytest
 from headwater import provisioning
 from headwater.storage import migrate
 from tests.kontent_client import ZERO, Kontent
-from tests.support import ServerProcess, eventually, fresh_pg_database, pg_available, run_async, spawn_server
+from tests.support import ServerProcess, eventually, fresh_pg_database, require_pg, run_async, spawn_server
 
 PUBLISHED = "c199950d-99f0-4983-b711-6c4c91624b22"
 APPLIED = re.compile(r"scheduled publishing: (\d+) variant changes applied")
@@ -26,11 +25,7 @@ VARIANTS = 60
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    reason = pg_available()
-    if reason is not None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true requires PostgreSQL: {reason}")
-        pytest.skip(reason)
+    require_pg()
     with fresh_pg_database() as url:
         migrate.prepare(url)
         yield url

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable, Iterator
 
 import psycopg
 import pytest
 
 from headwater.storage.pgpool import ConnectionPool, PoolTimeout
-from tests.support import fresh_pg_database, pg_available
+from tests.support import fresh_pg_database, require_pg
 
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    reason = pg_available()
-    if reason is not None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_pg()
     with fresh_pg_database() as url:
         yield url
 

@@ -13,7 +13,7 @@ from headwater.platform import clock, ids
 from headwater.storage import migrate, objects, tenancy
 from headwater.storage.blobs import BlobNotFound, LocalBlobStore
 from headwater.storage.database import Database, IntegrityViolation, open_database
-from tests.support import fresh_pg_database, pg_available
+from tests.support import fresh_pg_database, require_pg
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -23,13 +23,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         migrate.prepare(url)
         yield url
         return
-    reason = pg_available()
-    if reason is not None:
-        import os
-
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_pg()
     with fresh_pg_database() as url:
         migrate.prepare(url)
         yield url

@@ -7,12 +7,10 @@ from starlette.routing import BaseRoute, Route
 from headwater.contentful.assets.routes import routes as asset_routes
 from headwater.contentful.entries.routes import routes as entry_routes
 from headwater.contentful.model.routes import routes as model_routes
+from headwater.contentful.paths import ENVIRONMENT, SPACE
 from headwater.contentful.search.routes import routes as search_routes
 from headwater.contentful.space import environments, locales, spaces, users
 from headwater.contentful.tags.routes import routes as tag_routes
-
-SPACE = "/spaces/{space_id}"
-ENVIRONMENT = SPACE + "/environments/{environment_id}"
 
 routes: list[BaseRoute] = [
     Route("/users/me", users.get_me, methods=["GET"]),
