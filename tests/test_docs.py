@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from headwater.app import create_app
 from headwater.config import Settings, setting_names
+from headwater.platform import routing
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -36,7 +37,7 @@ def test_every_served_route_is_listed_as_done() -> None:
                 done.add((method.strip().upper(), _normalise(path)))
     app = create_app(Settings())
     missing = []
-    for route in app.routes:
+    for route in routing.flatten(app.routes):
         if not isinstance(route, Route) or route.path in {"/healthz", "/readyz"}:
             continue
         for method in sorted((route.methods or set()) - {"HEAD"}):

@@ -25,6 +25,7 @@ from headwater.contentful.routes import routes as contentful_routes
 from headwater.kontent import errors as kontent_errors
 from headwater.kontent.content import schedule as kontent_schedule
 from headwater.kontent.routes import routes as kontent_routes
+from headwater.platform import routing
 from headwater.platform.requestguard import RequestGuard
 from headwater.platform.requests import new_request_id
 from headwater.platform.scheduler import Scheduler
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Neither hosted API redirects `…/types/` to `…/types`; an empty 307 is no dialect's answer, so a
     # trailing slash is an unknown route like any other.
     app.router.redirect_slashes = False
+    app.router.routes = routing.indexed(app.router.routes)
     return app
 
 
