@@ -26,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import content
+from bench import content, contentful_entries
 from bench.loadgen import Client, Result, Scenario, run_sync
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,6 +216,7 @@ def scenarios(server: Server) -> dict[str, Scenario]:
         "Contentful create + delete locale": _create_delete_locale(cf_prefix, contentful),
     }
     plan.update(content_type_scenarios(server, env_path, key))
+    plan.update(contentful_entries.scenarios(server.base, space["space_id"], token))
     item_ids = content.setup(_request, server.base, env_path, key)
     _settle(server.database_url)
     plan.update(content.scenarios(env_path, key, item_ids))

@@ -65,6 +65,11 @@ class Endpoint:
     def writes(self) -> bool:
         return self.method in WRITE_METHODS
 
+    @property
+    def raw_body(self) -> bool:
+        """Contentful uploads take the file's bytes as they are (`application/octet-stream`), not JSON."""
+        return self.method == "POST" and self.path.endswith("/uploads")
+
     def __repr__(self) -> str:
         return f"{self.method} {self.path}"
 
@@ -1043,8 +1048,12 @@ NON_JSON_MEDIA_TYPES = frozenset(
 )
 
 
-def content_type_refused(content_type: str) -> str | None:
-    """Why a write with a body and this Content-Type must be refused, if it certainly must."""
+def content_type_refused(content_type: str, raw_body: bool = False) -> str | None:
+    """Why a write with a body and this Content-Type must be refused, if it certainly must (a raw-bytes
+    endpoint takes only `application/octet-stream`)."""
+    if raw_body:
+        media_type = content_type.split(";", 1)[0].strip().lower() if content_type != MISSING else ""
+        return None if media_type == "application/octet-stream" else f"raw bytes sent as {content_type!r}"
     if content_type == MISSING:
         return "a body without a Content-Type"
     if content_type.split(";", 1)[0].strip().lower() in NON_JSON_MEDIA_TYPES:

@@ -20,7 +20,9 @@ def link(link_type: str, object_id: str) -> dict[str, Any]:
     return {"sys": {"type": "Link", "linkType": link_type, "id": object_id}}
 
 
-def expected_environment(env: dict[str, Any], space: dict[str, Any], name: str, version: int) -> dict[str, Any]:
+def expected_environment(
+    env: dict[str, Any], space: dict[str, Any], name: str, version: int, status: str = "ready"
+) -> dict[str, Any]:
     return {
         "name": name,
         "sys": {
@@ -28,7 +30,7 @@ def expected_environment(env: dict[str, Any], space: dict[str, Any], name: str, 
             "id": env["sys"]["id"],
             "version": version,
             "space": link("Space", space["space_id"]),
-            "status": link("Status", "ready"),
+            "status": link("Status", status),
             "createdBy": user_link(space["user_id"]),
             "createdAt": env["sys"]["createdAt"],
             "updatedBy": user_link(space["user_id"]),
@@ -119,9 +121,9 @@ def test_put_creates_with_id_and_copies_master(server: LiveServer, space: dict[s
         assert r.status_code == 201
         assert r.headers["location"] == f"{server.base_url}/spaces/{space['space_id']}/environments/staging"
         env = r.json()
-        assert env == expected_environment(env, space, "Staging", 1)
+        assert env == expected_environment(env, space, "Staging", 1, "queued")
         assert env["sys"]["id"] == "staging"
-        # The copy is synchronous: the first poll already says ready.
+        # The creation says queued, as hosted; the copy is synchronous: the first poll already says ready.
         assert api.get("/staging").json()["sys"]["status"] == link("Status", "ready")
         master, copied = api.locales("master"), api.locales("staging")
         assert [x["code"] for x in copied] == ["en-US", "de-DE"]
@@ -175,7 +177,7 @@ def test_post_generates_the_id(server: LiveServer, space: dict[str, Any]) -> Non
         env_id = env["sys"]["id"]
         assert re.fullmatch(r"[0-9a-z]{12}", env_id)
         assert r.headers["location"] == f"{server.base_url}/spaces/{space['space_id']}/environments/{env_id}"
-        assert env == expected_environment(env, space, "QA", 1)
+        assert env == expected_environment(env, space, "QA", 1, "queued")
         assert [x["code"] for x in api.locales(env_id)] == ["en-US"]
         # The Python SDK's create without an id posts to `…/environments/None`: not a route.
         r = http.post(api.url("/None"), json={"name": "x"}, headers=api.headers())
@@ -246,6 +248,7 @@ def test_rename_failures_change_nothing(server: LiveServer, space: dict[str, Any
     with server.client() as http:
         api = Api(http, space)
         created = api.put("steady", {"name": "Steady"}).json()
+        created["sys"]["status"] = link("Status", "ready")  # the creation said queued
         assert_error(api.put("steady", {"name": "x"}), 409, "VersionMismatch")
         assert_error(api.put("steady", {"name": "x"}, **{"X-Contentful-Version": "2"}), 409, "VersionMismatch")
         r = api.put("steady", {"name": ""}, **{"X-Contentful-Version": "1"})

@@ -511,3 +511,54 @@ def test_concurrent_creates_of_one_code_admit_one(server: LiveServer, space: dic
     assert statuses == [201] + [422] * 7
     with server.client() as http:
         assert Api(http, space).codes() == ["en-US", "race-ON"]
+
+
+def test_a_new_locale_never_shares_the_stored_values_of_a_renamed_one(
+    server: LiveServer, space: dict[str, Any]
+) -> None:
+    """Renaming `de-DE` keeps its content under the fixed `internal_code` `de-DE`; a new `de-DE` then gets
+    an internal code of its own, so the two locales' entry values stay apart; nor does a deleted locale's
+    content come back under a new locale of its code."""
+    with server.client() as http:
+        api = Api(http, space)
+        german = api.create("de-DE")
+        base = f"/spaces/{space['space_id']}/environments/master"
+        headers = contentful_headers(space["cma_token"])
+        fields = [{"id": "title", "name": "Title", "type": "Symbol", "localized": True}]
+        r = http.put(f"{base}/content_types/note", json={"name": "Note", "fields": fields}, headers=headers)
+        assert r.status_code == 201, r.text
+        version = {"X-Contentful-Version": str(r.json()["sys"]["version"])}
+        assert http.put(f"{base}/content_types/note/published", headers={**headers, **version}).status_code == 200
+        r = http.put(
+            f"{base}/entries/greeting",
+            json={"fields": {"title": {"en-US": "Hello", "de-DE": "Hallo"}}},
+            headers={**headers, "X-Contentful-Content-Type": "note"},
+        )
+        assert r.status_code == 201, r.text
+
+        r = api.put(german["sys"]["id"], writable(german, code="de-AT"), 1)
+        assert r.status_code == 200 and r.json()["internal_code"] == "de-DE"
+        again = api.create("de-DE")
+        assert again["internal_code"] == "de-DE-1"
+        assert api.create("de-DE-1")["internal_code"] == "de-DE-1-1"
+        entry = http.get(f"{base}/entries/greeting", headers=headers).json()
+        assert entry["fields"] == {"title": {"en-US": "Hello", "de-AT": "Hallo"}}
+
+        body = {"fields": {"title": {"en-US": "Hello", "de-AT": "Hallo", "de-DE": "Guten Tag"}}}
+        r = http.put(f"{base}/entries/greeting", json=body, headers={**headers, "X-Contentful-Version": "1"})
+        assert r.status_code == 200, r.text
+        assert r.json()["fields"] == body["fields"]
+        body = {"fields": {"title": {"en-US": "Hello", "de-AT": "Servus", "de-DE": "Guten Tag"}}}
+        r = http.put(f"{base}/entries/greeting", json=body, headers={**headers, "X-Contentful-Version": "2"})
+        assert r.status_code == 200 and r.json()["fields"] == body["fields"]
+        found = http.get(
+            f"{base}/entries", params={"content_type": "note", "fields.title": "Guten Tag"}, headers=headers
+        )
+        assert [e["sys"]["id"] for e in found.json()["items"]] == ["greeting"]
+
+        # Deleting a locale deletes its content: a new locale of the same code starts empty.
+        assert api.delete(again["sys"]["id"]).status_code == 204
+        recreated = api.create("de-DE")
+        assert recreated["internal_code"] == "de-DE-2"
+        entry = http.get(f"{base}/entries/greeting", headers=headers).json()
+        assert entry["fields"] == {"title": {"en-US": "Hello", "de-AT": "Servus"}}

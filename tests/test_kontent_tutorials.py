@@ -231,6 +231,8 @@ EMPTY_SCHEDULE = {
     "unpublish_time": None,
     "unpublish_display_timezone": None,
 }
+
+
 # `type` as a bare codename string: what the JavaScript tutorials pass to `upsertContentItem().withData()`
 # (the SDK's upsert contract once declared `type: string`) and the SDK puts on the wire unchanged.
 @pytest.fixture

@@ -282,11 +282,12 @@ class Probe:
         content: bytes | None = None
         if endpoint.takes_body:
             content = (body or BodySpec("sample")).render(sample_for(endpoint)(unique()))
-            if (why := body_must_be_refused(content)) is not None:
+            if not endpoint.raw_body and (why := body_must_be_refused(content)) is not None:
                 reasons.append(why)
-            if body is not None and body.out_of_range:
+            if not endpoint.raw_body and body is not None and body.out_of_range:
                 reasons.append("an integer field holds a value outside int64")
-            if content.strip() and (why := content_type_refused(header_spec.content_type)) is not None:
+            why = content_type_refused(header_spec.content_type, endpoint.raw_body)
+            if content.strip() and why is not None:
                 reasons.append(why)
         if (
             endpoint.dialect == CONTENTFUL

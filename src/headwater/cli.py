@@ -122,6 +122,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         tls_self_signed=True if args.tls_self_signed else None,
+        https_port=args.https_port,
+        upload_port=args.upload_port,
         rate_limits=args.rate_limits,
         redis_url=args.redis_url,
     )
@@ -140,6 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve_p.add_argument("--tls-cert", default=None)
     serve_p.add_argument("--tls-key", default=None)
     serve_p.add_argument("--tls-self-signed", action="store_true", help="generate and reuse a development certificate")
+    serve_p.add_argument(
+        "--https-port",
+        type=int,
+        default=None,
+        help="also serve https on this port (--port stays plain http); --tls-cert/--tls-key or the development "
+        "certificate",
+    )
+    serve_p.add_argument(
+        "--upload-port",
+        type=int,
+        default=None,
+        help="also serve the app on this port, for clients with a separate upload host (hostUpload)",
+    )
     serve_p.add_argument("--rate-limits", choices=["off", "emulate"], default=None)
     serve_p.add_argument("--redis-url", default=None, help="share rate-limit counters between processes")
     serve_p.set_defaults(func=cmd_serve)

@@ -29,10 +29,17 @@ class Settings:
     tls_cert: str = ""
     tls_key: str = ""
     tls_self_signed: bool = False
+    # Also serve https on this port while `port` stays plain http (0: off); see serve._run_listeners.
+    https_port: int = 0
+    # Also serve the app on this port, for clients configured with a separate upload host (0: off).
+    upload_port: int = 0
     rate_limits: RateLimitMode = "off"
     redis_url: str = ""
     kontent_page_size: int = 100
     max_body_bytes: int = 4 * 1024 * 1024
+    # Contentful uploads (contentful/assets/uploads.py) and asset processing (contentful/assets/processing.py).
+    max_upload_bytes: int = 100 * 1024 * 1024
+    fetch_asset_urls: bool = False
     # Server-level limits (platform/requestguard.py; granian's own limits in serve.run sit above).
     max_url_bytes: int = 16 * 1024
     max_header_bytes: int = 32 * 1024
@@ -62,6 +69,9 @@ class Settings:
 
     @property
     def scheme(self) -> str:
+        """Of the main `port`; with `https_port` set, `port` stays plain http."""
+        if self.https_port:
+            return "http"
         return "https" if (self.tls_cert or self.tls_self_signed) else "http"
 
     def replace(self, **changes: Any) -> Settings:

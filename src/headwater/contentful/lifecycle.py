@@ -91,27 +91,37 @@ def check_deletable(entity: StoredEntity) -> None:
         raise bad_request("Cannot delete published")
 
 
+def check_updatable(entity: StoredEntity) -> None:
+    """An archived entity's draft is frozen until it is unarchived."""
+    if is_archived(entity):
+        raise bad_request("Cannot edit archived")
+
+
 def base_sys(type_name: str, env: Environment, entity: StoredEntity) -> Doc:
-    """`sys` of a versioned entity in the hosted API's key order; callers add type-specific links
-    (`contentType`, `fieldStatus`, `urn`, …) after it."""
+    """`sys` of a versioned entity in the key order of the hosted API's current responses; callers add
+    type-specific keys (`fieldStatus`, `automationTags`, `contentType`, `urn`, …) after it."""
     out: Doc = {
         "space": sys.link("Space", env.container_id),
         "id": entity.id,
         "type": type_name,
-        **sys.audit(entity.created_by, entity.created_at, entity.updated_by, entity.updated_at),
+        "createdAt": sys.timestamp(entity.created_at),
+        "updatedAt": sys.timestamp(entity.updated_at),
         "environment": sys.link("Environment", env.id),
     }
     if entity.published_version is not None:
         out["publishedVersion"] = entity.published_version
         out["publishedAt"] = sys.timestamp(entity.published_at)
-        out["publishedBy"] = sys.user_link(entity.published_by or entity.updated_by)
     if entity.first_published_at is not None:
         out["firstPublishedAt"] = sys.timestamp(entity.first_published_at)
-    if entity.published_counter:
-        out["publishedCounter"] = entity.published_counter
     if entity.archived_version is not None:
         out["archivedVersion"] = entity.archived_version
         out["archivedAt"] = sys.timestamp(entity.archived_at)
-        out["archivedBy"] = sys.user_link(entity.archived_by or entity.updated_by)
+    out["createdBy"] = sys.user_link(entity.created_by)
+    out["updatedBy"] = sys.user_link(entity.updated_by)
+    out["publishedCounter"] = entity.published_counter
     out["version"] = entity.version
+    if entity.published_version is not None:
+        out["publishedBy"] = sys.user_link(entity.published_by or entity.updated_by)
+    if entity.archived_version is not None:
+        out["archivedBy"] = sys.user_link(entity.archived_by or entity.updated_by)
     return out

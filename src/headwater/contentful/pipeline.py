@@ -38,6 +38,10 @@ MEDIA_TYPE = errors.MEDIA_TYPE
 TOKEN_KINDS = ("contentful_pat",)
 
 
+_UNREAD = object()
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 @dataclass(slots=True)
 class Call:
     """One authenticated CMA request; `user_id` is the token's owner."""
@@ -47,6 +51,7 @@ class Call:
     services: Services
     principal: Principal
     headers: dict[str, str] = field(default_factory=dict)
+    _body: Any = field(default=_UNREAD)
 
     @property
     def user_id(self) -> str:
@@ -57,8 +62,12 @@ class Call:
         return value
 
     async def json(self) -> Any:
+        """The decoded JSON body (read once; the pipeline may already have read it)."""
+        if self._body is not _UNREAD:
+            return self._body
         try:
-            return await read_json_body(self.request, self.services.settings.max_body_bytes)
+            self._body = await read_json_body(self.request, self.services.settings.max_body_bytes)
+            return self._body
         except BodyTooLarge as exc:
             raise errors.payload_too_large(exc.limit) from None
         except UnsupportedMediaType as exc:
@@ -67,6 +76,11 @@ class Call:
             raise errors.invalid_json(str(exc)) from None
         except NulCharacter as exc:
             raise errors.bad_request(str(exc)) from None
+
+    def body_announced(self) -> bool:
+        headers = self.request.headers
+        length = headers.get("content-length")
+        return length.strip() not in ("", "0") if length is not None else "transfer-encoding" in headers
 
     async def json_object(self) -> dict[str, Any]:
         body = await self.json()
@@ -124,8 +138,9 @@ async def authenticate(services: Services, request: Request) -> Principal:
 Handler = Callable[[Call], Awaitable[Response]]
 
 
-def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap a handler with auth, rate limiting, request ids and error rendering."""
+def endpoint(handler: Handler, *, raw_body: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a handler with auth, rate limiting, request ids and error rendering; `raw_body` handlers
+    (uploads) read their bytes themselves instead of a JSON body."""
 
     async def run(request: Request) -> Response:
         request_id = new_request_id()
@@ -140,6 +155,10 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                 if not decision.allowed:
                     raise errors.rate_limited()
             call = Call(request, request_id, services, principal)
+            if request.method in BODY_METHODS and not raw_body and call.body_announced():
+                # Every JSON write's body obeys the raw-input rules (JSON media type, UTF-8, no U+0000),
+                # also where the action ignores it (publish, archive, process), before anything changes.
+                await call.json()
             response = await handler(call)
         except ContentfulError as exc:
             return exc.response(request_id, limit_headers)
@@ -154,3 +173,8 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     run.__name__ = handler.__name__
     run.__doc__ = handler.__doc__
     return run
+
+
+def raw_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """`endpoint` for a handler whose body is bytes, not JSON (uploads)."""
+    return endpoint(handler, raw_body=True)

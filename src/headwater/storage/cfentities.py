@@ -184,7 +184,21 @@ async def replace_search_rows(conn: Connection, env_pk: str, entity: StoredEntit
 
 
 async def clone_environment(conn: Connection, source_pk: str, target_pk: str) -> None:
-    """Copy every entity and search row of one environment into another (both set-based)."""
+    """Copy every entity and search row of one environment into another (both set-based).
+
+    Entities and their search rows must come from the same moment. Where writers run concurrently
+    (PostgreSQL, READ COMMITTED), two statements could each see a different commit of a concurrent
+    entry save, so one statement copies both: a data-modifying CTE shares the statement's snapshot.
+    """
+    if not conn.writes_serialized:
+        await conn.execute(
+            f"WITH copied AS (INSERT INTO cf_entities (env_pk, {_FIELDS}) "
+            f"SELECT ?, {_FIELDS} FROM cf_entities WHERE env_pk = ? ORDER BY seq RETURNING 1) "
+            f"INSERT INTO cf_search (env_pk, {_SEARCH_COLUMNS}) "
+            f"SELECT ?, {_SEARCH_COLUMNS} FROM cf_search WHERE env_pk = ?",
+            (target_pk, source_pk, target_pk, source_pk),
+        )
+        return
     await conn.execute(
         f"INSERT INTO cf_entities (env_pk, {_FIELDS}) "
         f"SELECT ?, {_FIELDS} FROM cf_entities WHERE env_pk = ? ORDER BY seq",

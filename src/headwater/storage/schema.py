@@ -216,6 +216,9 @@ cf_entities = Table(
     UniqueConstraint("env_pk", "kind", "id", name="uq_cf_entities_id"),
     Index("ix_cf_entities_kind_seq", "env_pk", "kind", "seq"),
     Index("ix_cf_entities_content_type", "env_pk", "kind", "content_type_id", "seq"),
+    # Collection orders: `sys.createdAt` (what the CLIs page by) and `-sys.updatedAt` (the default).
+    Index("ix_cf_entities_created", "env_pk", "kind", "created_at"),
+    Index("ix_cf_entities_updated", "env_pk", "kind", "updated_at"),
 )
 
 # The search index of Contentful entities: one row per searchable value (a field value per locale, one
@@ -236,7 +239,7 @@ cf_search = Table(
     Column("num_value", Float, nullable=True),
     Index("ix_cf_search_text", "env_pk", "kind", "path", "text_key"),
     Index("ix_cf_search_num", "env_pk", "kind", "path", "num_value"),
-    Index("ix_cf_search_entity", "env_pk", "kind", "entity_id"),
+    Index("ix_cf_search_entity", "env_pk", "kind", "entity_id", "path"),
 )
 
 # Snapshots of entries and content types, one per publish.

@@ -148,6 +148,29 @@ async def all_organizations(conn: Connection) -> list[Organization]:
     return [Organization(*r) for r in rows]
 
 
+async def members_of(conn: Connection, organization_id: str, skip: int, limit: int) -> tuple[int, list[User]]:
+    """The organization's users, oldest first, with their total."""
+    where = "FROM users u JOIN organization_members m ON m.user_id = u.id WHERE m.organization_id = ?"
+    total_row = await conn.fetchone(f"SELECT COUNT(*) {where}", (organization_id,))
+    rows = await conn.fetchall(
+        f"SELECT u.id, u.email, u.first_name, u.last_name, u.created_at, u.updated_at {where} "
+        "ORDER BY u.created_at, u.id LIMIT ? OFFSET ?",
+        (organization_id, limit, skip),
+    )
+    return (int(total_row[0]) if total_row else 0), [User(*r) for r in rows]
+
+
+async def spaces_of_organization(
+    conn: Connection, organization_id: str, skip: int, limit: int
+) -> tuple[int, list[Space]]:
+    total_row = await conn.fetchone("SELECT COUNT(*) FROM spaces WHERE organization_id = ?", (organization_id,))
+    rows = await conn.fetchall(
+        f"SELECT {_SPACE_COLUMNS} FROM spaces WHERE organization_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?",
+        (organization_id, limit, skip),
+    )
+    return (int(total_row[0]) if total_row else 0), [Space(*r) for r in rows]
+
+
 # -- Kontent.ai subscriptions and projects ------------------------------------------------------
 
 

@@ -2,8 +2,11 @@
 
 A new environment is a copy of every object of its source (`master`, or the environment named by
 `X-Contentful-Source-Environment`), made in the creating transaction by one `INSERT … SELECT`. The
-copy is therefore complete when the response is sent, so the environment is `ready` at once and
-clients that poll `sys.status` until `ready` pass on their first poll.
+copy is therefore complete when the response is sent: the creation answers `sys.status` `queued` (as the
+hosted API does, so clients take their polling path) while the stored status is already `ready`, so
+clients that poll `sys.status` until `ready` pass on their first poll. The copy covers every object the
+hosted API copies (locales, content types, editor interfaces, entries, assets, tags; asset files are
+shared, not duplicated) but not publish snapshots: the hosted API keeps none in sandbox environments.
 """
 
 from __future__ import annotations
@@ -198,4 +201,4 @@ async def _locked_environment(conn: Connection, space_id: str, env_id: str) -> E
 
 def _created(call: Call, env: Environment) -> Response:
     location = f"{space_url(call, env.container_id)}/environments/{env.id}"
-    return respond(render_environment(env), 201, {"Location": location})
+    return respond(render_environment(replace(env, status="queued")), 201, {"Location": location})

@@ -29,6 +29,9 @@ from headwater.storage.objects import StoredObject
 from headwater.storage.tenancy import Environment
 
 KIND = seed.LOCALE
+# One row per internal code of a deleted locale (id = the internal code): entries may still hold values
+# under it, which must never reappear under a new locale ("deletes a locale and all associated content").
+RETIRED = "locale_retired"
 MASTER = "master"
 WRITABLE_KEYS = {
     "name",
@@ -137,6 +140,10 @@ async def create_locale(call: Call) -> Response:
                 content_delivery_api=draft.flags["contentDeliveryApi"],
                 optional=draft.flags["optional"],
             )
+            fields = doc["fields"]
+            assert isinstance(fields, dict)
+            retired = {o.id for o in await objects.all_of(conn, env.pk, RETIRED)}
+            fields["internal_code"] = _free_internal_code(draft.code, others, retired)
             data = msgspec.json.encode(doc).decode()
             await objects.insert(conn, env.pk, KIND, locale_id, data, codename=draft.code, created_at=now)
     except IntegrityViolation:
@@ -203,6 +210,9 @@ async def delete_locale(call: Call) -> Response:
         if any(_fields(o)["fallbackCode"] == fields["code"] for o in others if o.id != locale_id):
             raise fallback_locale_not_deletable()
         await objects.delete(conn, env.pk, KIND, locale_id)
+        internal = fields.get("internal_code") or fields["code"]
+        if await objects.get(conn, env.pk, RETIRED, internal) is None:
+            await objects.insert(conn, env.pk, RETIRED, internal, "{}", created_at=clock.stamp())
     return no_content()
 
 
@@ -284,6 +294,18 @@ def _fallback_problem(draft: Draft, fallbacks: dict[str, str | None]) -> dict[st
         seen.add(step)
         step = fallbacks.get(step)
     return None
+
+
+def _free_internal_code(code: str, others: list[StoredObject], retired: set[str]) -> str:
+    """`code`, unless content is already stored under it, by another locale (renamed away from `code`) or
+    by a deleted one: then `code-1`, `code-2`, …, so no two locales ever share stored values and a
+    deleted locale's content never comes back. The hosted API keeps `internal_code` unique too."""
+    taken = retired | {_fields(o).get("internal_code") or _fields(o)["code"] for o in others}
+    candidate, n = code, 0
+    while candidate in taken:
+        n += 1
+        candidate = f"{code}-{n}"
+    return candidate
 
 
 def _replaced(current: StoredObject, draft: Draft, user_id: str) -> StoredObject:

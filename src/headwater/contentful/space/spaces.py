@@ -17,6 +17,7 @@ from headwater.contentful.bodies import check_name, invalid, is_locale_code, rej
 from headwater.contentful.errors import ContentfulError
 from headwater.contentful.pagination import skip_limit
 from headwater.contentful.pipeline import Call, endpoint, no_content, respond
+from headwater.contentful.space.users import member_organization
 from headwater.platform import clock
 from headwater.storage import tenancy
 from headwater.storage.database import Connection
@@ -149,3 +150,13 @@ async def _locked_space(conn: Connection, space_id: str) -> Space:
     if space is None:
         raise errors.not_found("Space", space_id)
     return space
+
+
+@endpoint
+async def list_organization_spaces(call: Call) -> Response:
+    """`GET /organizations/{id}/spaces`: the spaces of one organization the token's user belongs to."""
+    org = await member_organization(call, call.param("organization_id"))
+    skip, limit = skip_limit(call.request, default_limit=100)
+    async with call.services.db.read() as conn:
+        total, page = await tenancy.spaces_of_organization(conn, org.id, skip, limit)
+    return respond(sys.array([render_space(s) for s in page], total, skip, limit))

@@ -46,6 +46,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_cf_entities_kind_seq", "cf_entities", ["env_pk", "kind", "seq"])
     op.create_index("ix_cf_entities_content_type", "cf_entities", ["env_pk", "kind", "content_type_id", "seq"])
+    op.create_index("ix_cf_entities_created", "cf_entities", ["env_pk", "kind", "created_at"])
+    op.create_index("ix_cf_entities_updated", "cf_entities", ["env_pk", "kind", "updated_at"])
     op.create_table(
         "cf_search",
         sa.Column("env_pk", sa.String(64), nullable=False),
@@ -60,7 +62,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_cf_search_text", "cf_search", ["env_pk", "kind", "path", "text_key"])
     op.create_index("ix_cf_search_num", "cf_search", ["env_pk", "kind", "path", "num_value"])
-    op.create_index("ix_cf_search_entity", "cf_search", ["env_pk", "kind", "entity_id"])
+    op.create_index("ix_cf_search_entity", "cf_search", ["env_pk", "kind", "entity_id", "path"])
     op.create_table(
         "cf_snapshots",
         sa.Column("seq", SEQ, primary_key=True, autoincrement=True),
